@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Builds a Rust crate as a kernel module through Kbuild. The crate's Kbuild file is:
+#
+#     obj-m := hello.o
+#     include $(src)/<path to this repository>/kbuild/rust-module.mk
+#
+# The crate is a staticlib named after the module. cargo builds it, with core and alloc, using
+# the kernel's code-generation flags (rustflags.mk); it becomes the module object <module>.o,
+# which objtool checks and annotates (ORC, return and retpoline sites, ...) as it does C objects.
+# Kbuild then does what it does for any module: modpost, the .mod.c file, vermagic, modversions
+# CRCs, the .ko. Pass RUSTC=/CARGO= on the make command line to choose the toolchain.
+
+rust-module := $(obj-m:.o=)
+ifneq ($(words $(rust-module)),1)
+$(error rust-module.mk: obj-m must name exactly one module, not '$(obj-m)')
+endif
+
+rust-kbuild-dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+include $(rust-kbuild-dir)/rustflags.mk
+
+# The kernel's Makefile sets RUSTC and CARGO itself; only command-line values are the user's.
+rust-toolchain := $(shell $(rust-kbuild-dir)/find-rust \
+	'$(if $(filter command line,$(origin RUSTC)),$(RUSTC))' \
+	'$(if $(filter command line,$(origin CARGO)),$(CARGO))')
+ifneq ($(words $(rust-toolchain)),2)
+$(error $(rust-toolchain))
+endif
+
+# One cargo target directory per kernel configuration: flags and bindings differ between them.
+rust-build-id := $(KERNELRELEASE)-$(shell md5sum < $(objtree)/.config | cut -c1-10)
+rust-archive := $(obj)/.$(rust-module).rust.a
+
+quiet_cmd_cargo = CARGO   $@
+      cmd_cargo = RUSTC=$(word 1,$(rust-toolchain)) CARGO=$(word 2,$(rust-toolchain)) \
+		RUSTFLAGS='$(RUST_KBUILD_FLAGS)' KDIR=$(abspath $(objtree)) \
+		RUST_BUILD_ID=$(rust-build-id) \
+		$(rust-kbuild-dir)/cargo-staticlib $(src) $(rust-module) $@
+
+# cargo decides what to rebuild; the archive changes only when the crate's code did.
+$(rust-archive): FORCE
+	$(call cmd,cargo)
+
+rust-objtool = $(if $(CONFIG_OBJTOOL), ; $(objtool) \
+	$(filter-out --link --module,$(objtool-args)) --link --module $@)
+
+quiet_cmd_rust_module = LD [M]  $@
+      cmd_rust_module = $(LD) $(KBUILD_LDFLAGS) -r -o $@ --whole-archive $< $(rust-objtool)
+
+$(obj)/$(rust-module).o: $(rust-archive) FORCE
+	$(call if_changed,rust_module)

@@ -1,0 +1,178 @@
+//! Asking Kbuild how it compiles a module of this kernel.
+
+use crate::{flags, kdir::kdir, Config, Error, Result, Version};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The probe: a one-target external module whose recipe prints what Kbuild would use to compile
+/// a C file of a module (`part-of-module` adds `-DMODULE` and the module-only flags).
+const PROBE_KBUILD: &str = "\
+always-y := c_flags
+$(obj)/c_flags: part-of-module := y
+$(obj)/c_flags: FORCE
+\t@printf '%s\\n' $(c_flags) > $@
+\t@printf '%s\\n' '$(strip $(CC))' '$(KERNELRELEASE)' > $(obj)/toolchain
+";
+
+/// A configured kernel build tree and how Kbuild compiles C for its modules.
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    /// The build tree (`KDIR`, Kbuild's `objtree`), canonical.
+    pub kdir: PathBuf,
+    /// `KERNELRELEASE`, e.g. `6.1.0-56-amd64`.
+    pub release: String,
+    /// The kernel's version, from the release.
+    pub version: Version,
+    /// The C compiler the kernel was built with, e.g. `gcc-12`.
+    pub cc: String,
+    /// Kbuild's `$(c_flags)` for a module object, made usable outside Kbuild (see [`flags::gcc_args`]).
+    pub c_flags: Vec<String>,
+    /// The kernel's `.config`.
+    pub config: Config,
+}
+
+impl Kernel {
+    /// Finds the tree ([`crate::kdir`]) and probes it, working in `out_dir`.
+    pub fn locate(out_dir: &Path) -> Result<Kernel> {
+        Kernel::probe(&kdir()?, out_dir)
+    }
+
+    /// Runs the Kbuild probe on `kdir` in a fresh directory under `out_dir`.
+    ///
+    /// The environment is cleared (but for `PATH` and `HOME`) so that a probe started by cargo
+    /// from inside a Kbuild run sees the same tree as one started by hand.
+    pub fn probe(kdir: &Path, out_dir: &Path) -> Result<Kernel> {
+        let dir = out_dir.join("kbuild-probe");
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(|e| Error(format!("creating {}: {e}", dir.display())))?;
+        fs::write(dir.join("Kbuild"), PROBE_KBUILD)
+            .map_err(|e| Error(format!("writing the Kbuild probe: {e}")))?;
+
+        let mut make = Command::new("make");
+        make.env_clear()
+            .envs(["PATH", "HOME"].iter().filter_map(|k| Some((k, std::env::var_os(k)?))))
+            .env("LC_ALL", "C")
+            .arg("-s")
+            .arg("-C")
+            .arg(kdir)
+            .arg(format!("M={}", dir.display()))
+            // The probe builds no .ko; BTF generation would only ask for pahole.
+            .arg("CONFIG_DEBUG_INFO_BTF_MODULES=");
+        let output = make.output().map_err(|e| {
+            Error(format!(
+                "running make for the Kbuild probe: {e}; install make (Debian: `apt install make`)"
+            ))
+        })?;
+        let c_flags = fs::read_to_string(dir.join("c_flags"));
+        let toolchain = fs::read_to_string(dir.join("toolchain"));
+        let (Ok(c_flags), Ok(toolchain)) = (c_flags, toolchain) else {
+            return Err(Error(format!(
+                "the Kbuild probe `make -C {} M={}` failed:\n{}{}\nIs {0} a complete kernel build tree, \
+                 and is its compiler installed (Debian's kernels need gcc-12)?",
+                kdir.display(),
+                dir.display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        };
+        let mut toolchain = toolchain.lines();
+        let cc = toolchain.next().unwrap_or_default().to_string();
+        let release = toolchain.next().unwrap_or_default().to_string();
+        let version = Version::from_release(&release).ok_or_else(|| {
+            Error(format!("cannot read a version from KERNELRELEASE `{release}` of {}", kdir.display()))
+        })?;
+        let config_text = fs::read_to_string(kdir.join(".config"))
+            .map_err(|e| Error(format!("reading {}/.config: {e}", kdir.display())))?;
+        let compiler = cc.split_whitespace().last().unwrap_or_default();
+        if which(compiler).is_none() {
+            return Err(Error(format!(
+                "the kernel in {} was built with `{cc}`, which is not installed; install it \
+                 (Debian: `apt install {}`)",
+                kdir.display(),
+                compiler.rsplit_once("gcc-").map_or("gcc".into(), |(_, v)| format!("gcc-{v}"))
+            )));
+        }
+        Ok(Kernel {
+            kdir: kdir.to_path_buf(),
+            release,
+            version,
+            cc,
+            c_flags: flags::gcc_args(c_flags.lines().map(String::from), kdir),
+            config: Config::parse(&config_text),
+        })
+    }
+
+    /// Saves what the probe found in `out_dir` and hands its path to the build scripts of
+    /// dependent crates as `DEP_KERNEL_PROBE` (the crate calling this declares `links = "kernel"`).
+    pub fn export(&self, out_dir: &Path) -> Result<()> {
+        let path = out_dir.join("kernel-probe");
+        let mut text = format!("{}\n{}\n{}\n", self.kdir.display(), self.cc, self.release);
+        for flag in &self.c_flags {
+            text.push_str(flag);
+            text.push('\n');
+        }
+        fs::write(&path, text).map_err(|e| Error(format!("writing {}: {e}", path.display())))?;
+        println!("cargo::metadata=probe={}", path.display());
+        Ok(())
+    }
+
+    /// The kernel that `kernel-sys` probed, for the build script of a crate depending on it.
+    pub fn from_dependency() -> Result<Kernel> {
+        let path = std::env::var_os("DEP_KERNEL_PROBE")
+            .ok_or_else(|| Error("DEP_KERNEL_PROBE is not set: depend on kernel-sys".into()))?;
+        let text = fs::read_to_string(&path).map_err(|e| Error(format!("reading {path:?}: {e}")))?;
+        let mut lines = text.lines();
+        let (Some(kdir), Some(cc), Some(release)) = (lines.next(), lines.next(), lines.next()) else {
+            return Err(Error(format!("{path:?} is truncated")));
+        };
+        let kdir = PathBuf::from(kdir);
+        let config_text = fs::read_to_string(kdir.join(".config"))
+            .map_err(|e| Error(format!("reading {}/.config: {e}", kdir.display())))?;
+        Ok(Kernel {
+            version: Version::from_release(release).ok_or_else(|| Error(format!("bad release {release}")))?,
+            release: release.into(),
+            cc: cc.into(),
+            c_flags: lines.map(String::from).collect(),
+            config: Config::parse(&config_text),
+            kdir,
+        })
+    }
+
+    /// The arguments for libclang, see [`flags::clang_args`].
+    pub fn clang_args(&self) -> Vec<String> {
+        flags::clang_args(&self.c_flags)
+    }
+
+    /// Tells cargo to rerun the build script when the tree or its configuration changes.
+    pub fn rerun_if_changed(&self) {
+        println!("cargo::rerun-if-env-changed=KDIR");
+        for file in [".config", "Makefile", "Module.symvers", "include/generated/utsrelease.h"] {
+            println!("cargo::rerun-if-changed={}", self.kdir.join(file).display());
+        }
+    }
+
+    /// Emits the `cfg`s of this kernel for the crate being built: its `CONFIG_*` options and
+    /// `kernel_version_at_least = "X.Y"` for every version up to its own, with their check-cfgs.
+    pub fn emit_cfgs(&self) {
+        let names = self.config.cfg_names();
+        for chunk in names.chunks(512) {
+            println!("cargo::rustc-check-cfg=cfg({})", chunk.join(","));
+        }
+        for cfg in self.config.cfgs() {
+            println!("cargo::rustc-cfg={cfg}");
+        }
+        println!("cargo::rustc-check-cfg=cfg(kernel_version_at_least, values(any()))");
+        for version in self.version.at_least() {
+            println!("cargo::rustc-cfg=kernel_version_at_least=\"{version}\"");
+        }
+    }
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    if program.contains('/') {
+        return Path::new(program).is_file().then(|| program.into());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+}

@@ -1,0 +1,83 @@
+//! Generates the raw bindings from the target kernel's own headers.
+//!
+//! The kernel tree comes from `KDIR` (else the running kernel's); its C flags come from Kbuild
+//! itself (see `kernel-build`). What the probe found is handed to dependent build scripts through
+//! the `links` metadata `DEP_KERNEL_PROBE`.
+
+use kernel_build::{bindgen_builder, fail, write_bindings, Kernel, TypeLayout};
+use std::path::PathBuf;
+
+/// Functions, types and variables bound; whatever they reference comes along.
+const FUNCTIONS: &[&str] = &["_printk", "kfree", "krealloc", "ksize"];
+const TYPES: &[&str] = &["module", "kernel_param", "kernel_param_ops", "gfp_t"];
+const VARS: &[&str] = &[
+    "E[A-Z0-9_]+",
+    "MAX_ERRNO",
+    "LINUX_VERSION_CODE",
+    "UTS_RELEASE",
+    "KERN_[A-Z]+",
+    "__this_module",
+    "param_ops_[a-z]+",
+    "RUST_CONST_HELPER_.*",
+];
+
+/// Types bindgen cannot lay out in Rust (packed structs holding aligned ones); kept as blobs.
+const OPAQUE: &[&str] = &[
+    "xregs_state",
+    "desc_struct",
+    "arch_lbr_state",
+    "local_apic",
+    "alt_instr",
+    "x86_msi_data",
+    "x86_msi_addr_lo",
+];
+
+/// Types the safe crate shares with C, and the fields it touches: gcc and libclang must agree on
+/// their layout (bindgen's own assertions then tie libclang's layout to the Rust types).
+const LAYOUTS: &[TypeLayout<'_>] = &[
+    ("struct module", &[]),
+    ("struct kernel_param", &["name", "mod", "ops", "perm", "level", "flags", "arg"]),
+    ("struct kernel_param_ops", &["flags", "set", "get", "free"]),
+    (
+        "struct file_operations",
+        &["owner", "llseek", "read", "write", "poll", "unlocked_ioctl", "compat_ioctl", "open", "release"],
+    ),
+    ("gfp_t", &[]),
+];
+
+/// Renames `RUST_CONST_HELPER_X` to `X`.
+#[derive(Debug)]
+struct ConstHelpers;
+
+impl bindgen::callbacks::ParseCallbacks for ConstHelpers {
+    fn item_name(&self, item: bindgen::callbacks::ItemInfo<'_>) -> Option<String> {
+        item.name.strip_prefix("RUST_CONST_HELPER_").map(String::from)
+    }
+}
+
+fn main() {
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let kernel = Kernel::locate(&out_dir).unwrap_or_else(|e| fail(e));
+    kernel.rerun_if_changed();
+    kernel.emit_cfgs();
+    kernel.export(&out_dir).unwrap_or_else(|e| fail(e));
+    println!("cargo::rerun-if-changed=headers.h");
+
+    let mut builder = bindgen_builder(&kernel).header("headers.h").parse_callbacks(Box::new(ConstHelpers));
+    for f in FUNCTIONS {
+        builder = builder.allowlist_function(f);
+    }
+    for t in TYPES {
+        builder = builder.allowlist_type(t);
+    }
+    for v in VARS {
+        builder = builder.allowlist_var(v);
+    }
+    for t in OPAQUE {
+        builder = builder.opaque_type(t);
+    }
+    write_bindings(builder, &out_dir.join("bindings.rs")).unwrap_or_else(|e| fail(e));
+
+    let header = std::path::absolute("headers.h").unwrap_or_else(|e| fail(e));
+    kernel.check_layouts(&header, LAYOUTS, &out_dir).unwrap_or_else(|e| fail(e));
+}

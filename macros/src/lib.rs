@@ -1,0 +1,35 @@
+//! Procedural macros of the `kernel` crate. Use them through `kernel` (`kernel::module!`).
+
+mod module;
+mod parse;
+
+use proc_macro::TokenStream;
+
+/// Declares a kernel module: its type, name, modinfo fields and parameters.
+///
+/// It emits `init_module`/`cleanup_module` (so the module needs no C file), the `.modinfo`
+/// entries `modinfo` shows, the static `THIS_MODULE`, and the log prefix of `pr_*!`.
+///
+/// ```ignore
+/// use kernel::prelude::*;
+///
+/// module! {
+///     type: Hello,
+///     name: "hello",
+///     authors: ["A. Developer"],
+///     description: "Says hello",
+///     license: "GPL",
+///     alias: ["hello-rust"],
+/// }
+/// ```
+///
+/// Keys: `type` (implements `kernel::Module`), `name` (the `.ko` name, used as log prefix),
+/// `author` or `authors`, `description`, `license` (required, as for `MODULE_LICENSE`), `alias`,
+/// `firmware`, `version`, and `params` (see the `kernel::module_param` documentation).
+#[proc_macro]
+pub fn module(input: TokenStream) -> TokenStream {
+    match module::expand(input) {
+        Ok(code) => code,
+        Err(message) => format!("::core::compile_error!({message:?});").parse().unwrap_or_default(),
+    }
+}

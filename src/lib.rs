@@ -1,0 +1,64 @@
+//! Safe Rust API for out-of-tree Linux kernel modules, on the kernels distributions ship.
+//!
+//! Modelled on upstream Rust-for-Linux's `kernel` crate, but built against a stock, gcc-built
+//! kernel without `CONFIG_RUST`: the bindings come from that kernel's own headers
+//! ([`bindings`]), `core` and `alloc` are compiled with its code-generation flags, and the module
+//! is linked by Kbuild like a C module.
+//!
+//! A module is a crate of type `staticlib` that declares itself with [`module!`]:
+//!
+//! ```ignore
+//! use kernel::prelude::*;
+//!
+//! module! {
+//!     type: Hello,
+//!     name: "hello",
+//!     authors: ["A. Developer"],
+//!     description: "Says hello",
+//!     license: "GPL",
+//! }
+//!
+//! struct Hello;
+//!
+//! impl kernel::Module for Hello {
+//!     fn init(_module: &'static ThisModule) -> Result<Self> {
+//!         pr_info!("Hello, world\n");
+//!         Ok(Hello)
+//!     }
+//! }
+//! ```
+
+#![no_std]
+#![warn(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+
+extern crate alloc as alloc_crate;
+
+pub mod alloc;
+pub mod bindings;
+pub mod error;
+pub mod module;
+mod panic;
+pub mod prelude;
+pub mod print;
+pub mod str;
+
+pub use macros::module;
+pub use module::{Module, ThisModule};
+
+/// The release of the kernel this module was built for (`UTS_RELEASE`), e.g. `6.1.0-56-amd64`.
+///
+/// ```
+/// assert!(kernel::UTS_RELEASE.starts_with(|c: char| c.is_ascii_digit()));
+/// ```
+pub const UTS_RELEASE: &str = match bindings::UTS_RELEASE.split_last() {
+    Some((0, release)) => match core::str::from_utf8(release) {
+        Ok(release) => release,
+        Err(_) => panic!("UTS_RELEASE is not UTF-8"),
+    },
+    _ => panic!("UTS_RELEASE is not NUL-terminated"),
+};
+
+/// The log prefix of messages printed by this crate itself (modules get their own from
+/// [`module!`]).
+#[doc(hidden)]
+pub const __LOG_PREFIX: &core::ffi::CStr = c"rust_kernel";

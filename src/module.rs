@@ -1,0 +1,130 @@
+//! Modules: the [`Module`] trait, [`ThisModule`], and the glue [`module!`](crate::module!)
+//! generates around them.
+
+use crate::bindings;
+use crate::error::Result;
+use core::cell::UnsafeCell;
+use core::ffi::c_int;
+
+/// A kernel module: built by `init` when the module is loaded, dropped when it is unloaded.
+///
+/// Declare the implementing type with [`module!`](crate::module!). Returning `Err(e)` from
+/// `init` makes loading fail with that errno (`insmod` reports it). The instance is moved after
+/// `init` returns and dropped in place on unload: whatever the kernel keeps a pointer to must sit
+/// behind one (a `KBox`, say), not inline in the module type.
+///
+/// ```ignore
+/// struct Counter {
+///     start: u64,
+/// }
+///
+/// impl kernel::Module for Counter {
+///     fn init(_module: &'static ThisModule) -> Result<Self> {
+///         Ok(Counter { start: 42 })
+///     }
+/// }
+///
+/// impl Drop for Counter {
+///     fn drop(&mut self) {
+///         pr_info!("unloading, started at {}\n", self.start);
+///     }
+/// }
+/// ```
+pub trait Module: Sized + Sync + Send {
+    /// Called once when the module is loaded.
+    fn init(module: &'static ThisModule) -> Result<Self>;
+}
+
+/// The running module's `struct module` (C's `THIS_MODULE`).
+///
+/// [`module!`](crate::module!) defines one as the static `THIS_MODULE` at the crate root. It is
+/// what `owner` fields of kernel structures take, so that the kernel holds a reference to the
+/// module while one of its files is open.
+///
+/// # Invariants
+///
+/// The pointer is null or points to the `struct module` of the module this code is part of,
+/// which lives as long as the code can run.
+pub struct ThisModule(*mut bindings::module);
+
+// SAFETY: `ThisModule` only hands the pointer to the kernel, which synchronises access to
+// `struct module` itself.
+unsafe impl Sync for ThisModule {}
+
+impl ThisModule {
+    /// Wraps a pointer to a module's `struct module`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is null or points to the `struct module` of the module this code is part of.
+    ///
+    /// ```ignore
+    /// // What `module!` generates:
+    /// static THIS_MODULE: ThisModule =
+    ///     // SAFETY: `__this_module` is this module's own `struct module`.
+    ///     unsafe { ThisModule::from_ptr(&raw mut kernel::bindings::__this_module) };
+    /// ```
+    pub const unsafe fn from_ptr(ptr: *mut bindings::module) -> ThisModule {
+        // INVARIANT: guaranteed by the caller.
+        ThisModule(ptr)
+    }
+
+    /// The raw pointer, for the `owner` fields of kernel structures.
+    ///
+    /// ```ignore
+    /// fops.owner = module.as_ptr();
+    /// ```
+    pub fn as_ptr(&self) -> *mut bindings::module {
+        self.0
+    }
+}
+
+/// Where [`module!`](crate::module!) keeps the module's instance between `init_module` and
+/// `cleanup_module`.
+///
+/// # Invariants
+///
+/// The cell is written only by `init_module` and `cleanup_module`, which the kernel calls one
+/// after the other, never concurrently with each other.
+#[doc(hidden)]
+pub struct ModuleSlot<T>(UnsafeCell<Option<T>>);
+
+// SAFETY: by the type invariant the cell is only written while nothing else of the module runs;
+// sharing `&T` across threads needs `T: Sync`.
+unsafe impl<T: Sync> Sync for ModuleSlot<T> {}
+
+impl<T: Module> ModuleSlot<T> {
+    /// An empty slot.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
+        ModuleSlot(UnsafeCell::new(None))
+    }
+
+    /// Runs [`Module::init`] and keeps the instance; returns the errno for `init_module`.
+    ///
+    /// # Safety
+    ///
+    /// Called only from `init_module`.
+    pub unsafe fn init(&self, module: &'static ThisModule) -> c_int {
+        match T::init(module) {
+            Ok(instance) => {
+                // SAFETY: the kernel runs `init_module` before any other code of the module, so
+                // nothing else accesses the slot (type invariant).
+                unsafe { *self.0.get() = Some(instance) };
+                0
+            }
+            Err(error) => error.to_errno(),
+        }
+    }
+
+    /// Drops the instance, in place.
+    ///
+    /// # Safety
+    ///
+    /// Called only from `cleanup_module`.
+    pub unsafe fn exit(&self) {
+        // SAFETY: the kernel runs `cleanup_module` once, after a successful `init_module`; the
+        // slot itself is reachable from nowhere else (type invariant).
+        unsafe { *self.0.get() = None };
+    }
+}

@@ -1,0 +1,21 @@
+//! The panic handler: print the message at `KERN_EMERG`, then `BUG()`.
+//!
+//! A Rust panic in a module is a bug in the module, as `BUG()` is in C: the kernel prints an oops
+//! naming the module, kills the current task and keeps running (unless `panic_on_oops` is set).
+
+#[cfg(target_os = "none")]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    match info.location() {
+        Some(at) => {
+            crate::pr_emerg!("panicked at {}:{}:{}: {}\n", at.file(), at.line(), at.column(), info.message())
+        }
+        None => crate::pr_emerg!("panicked: {}\n", info.message()),
+    }
+    // SAFETY: `BUG()` may be called in any context. It does not return, but its declaration
+    // does not say so: the `ud2` after it tells objtool (and the CPU) that nothing follows.
+    unsafe {
+        crate::bindings::BUG();
+        core::arch::asm!("ud2", options(noreturn));
+    }
+}

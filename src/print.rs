@@ -1,0 +1,226 @@
+//! Printing to the kernel log: `pr_info!` and friends.
+//!
+//! The macros format with `core::fmt` into a bounded buffer on the stack and hand the text to
+//! `printk` with `"%.*s"` (the kernel's own `%pA` exists only with `CONFIG_RUST`). A message
+//! longer than the buffer is printed in several pieces, the later ones as continuations
+//! (`KERN_CONT`), so nothing is lost; printk itself starts a new record when one grows past its
+//! line limit (about 1 KiB). Every message is prefixed with the module name, like C's
+//! `pr_fmt(fmt) KBUILD_MODNAME ": " fmt`.
+//!
+//! ```ignore
+//! pr_info!("loaded with {} buffers of {} bytes\n", count, size);
+//! pr_warn!("odd value {:#x}\n", value);
+//! ```
+
+use crate::bindings;
+use core::ffi::{c_char, c_int, CStr};
+use core::fmt::{self, Write};
+
+/// Bytes formatted before they are handed to printk. Bounded so the stack frame stays small.
+pub const BUFFER_SIZE: usize = 256;
+
+/// A printk level, as the NUL-terminated format `<KERN_level>%s: %.*s` printed with it.
+#[derive(Clone, Copy)]
+pub struct Level(&'static [u8; 11]);
+
+/// The printk levels, from `KERN_EMERG` to `KERN_DEBUG`.
+pub mod level {
+    use super::{format, Level, FIRST};
+    use crate::bindings;
+
+    /// System is unusable.
+    pub const EMERG: Level = Level(&format(bindings::KERN_EMERG, FIRST));
+    /// Action must be taken immediately.
+    pub const ALERT: Level = Level(&format(bindings::KERN_ALERT, FIRST));
+    /// Critical conditions.
+    pub const CRIT: Level = Level(&format(bindings::KERN_CRIT, FIRST));
+    /// Error conditions.
+    pub const ERR: Level = Level(&format(bindings::KERN_ERR, FIRST));
+    /// Warning conditions.
+    pub const WARNING: Level = Level(&format(bindings::KERN_WARNING, FIRST));
+    /// Normal but significant condition.
+    pub const NOTICE: Level = Level(&format(bindings::KERN_NOTICE, FIRST));
+    /// Informational.
+    pub const INFO: Level = Level(&format(bindings::KERN_INFO, FIRST));
+    /// Debug-level messages.
+    pub const DEBUG: Level = Level(&format(bindings::KERN_DEBUG, FIRST));
+}
+
+/// Builds `<level><tail>` as a printk format at compile time; `tail` ends with its NUL.
+const fn format<const N: usize>(level: &[u8; 3], tail: &[u8]) -> [u8; N] {
+    assert!(N == 2 + tail.len());
+    let mut out = [0u8; N];
+    // `level` is `KERN_SOH`, the level character and a NUL.
+    out[0] = level[0];
+    out[1] = level[1];
+    let mut i = 0;
+    while i < tail.len() {
+        out[2 + i] = tail[i];
+        i += 1;
+    }
+    out
+}
+
+/// The module prefix, then the first piece of the message.
+const FIRST: &[u8] = b"%s: %.*s\0";
+/// A further piece of the same message.
+const CONT: [u8; 7] = format(bindings::KERN_CONT, b"%.*s\0");
+
+/// Formats into a fixed buffer and passes each full buffer on to printk.
+struct LineWriter {
+    /// The format of the first piece; `None` once a piece was printed (or for `pr_cont!`).
+    first: Option<(Level, *const c_char)>,
+    len: usize,
+    buf: [u8; BUFFER_SIZE],
+}
+
+impl LineWriter {
+    fn flush(&mut self) {
+        let len = self.len as c_int;
+        let buf = self.buf.as_ptr();
+        // SAFETY: both formats are NUL-terminated and consume exactly the arguments given: a
+        // NUL-terminated module prefix, then a length and a buffer holding at
+        // least that many bytes.
+        unsafe {
+            match self.first.take() {
+                Some((level, prefix)) => bindings::_printk(level.0.as_ptr().cast(), prefix, len, buf),
+                None => bindings::_printk(CONT.as_ptr().cast(), len, buf),
+            };
+        }
+        self.len = 0;
+    }
+}
+
+impl Write for LineWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Splitting inside a UTF-8 sequence is fine: printk joins the pieces again.
+        let mut bytes = s.as_bytes();
+        while !bytes.is_empty() {
+            if self.len == BUFFER_SIZE {
+                self.flush();
+            }
+            let n = bytes.len().min(BUFFER_SIZE - self.len);
+            self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+            self.len += n;
+            bytes = &bytes[n..];
+        }
+        Ok(())
+    }
+}
+
+/// Prints a formatted message at `level` with the module `prefix`. Used by the `pr_*!` macros.
+///
+#[doc(hidden)]
+pub fn call_printk(level: Level, prefix: &'static CStr, args: fmt::Arguments<'_>) {
+    let mut writer =
+        LineWriter { first: Some((level, prefix.as_ptr().cast())), len: 0, buf: [0; BUFFER_SIZE] };
+    // Writing to the buffer cannot fail; a `Display` impl that fails only ends the message early.
+    let _ = match args.as_str() {
+        Some(s) => writer.write_str(s),
+        None => writer.write_fmt(args),
+    };
+    writer.flush();
+}
+
+/// Prints a continuation of the previous message (`KERN_CONT`). Used by [`pr_cont!`].
+#[doc(hidden)]
+pub fn call_printk_cont(args: fmt::Arguments<'_>) {
+    let mut writer = LineWriter { first: None, len: 0, buf: [0; BUFFER_SIZE] };
+    let _ = writer.write_fmt(args);
+    writer.flush();
+}
+
+// `crate::__LOG_PREFIX` is deliberately the calling crate's: `module!` defines it as the module name.
+#[allow(clippy::crate_in_macro_def)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! print_macro (
+    ($level:ident, $($arg:tt)+) => (
+        $crate::print::call_printk($crate::print::level::$level, crate::__LOG_PREFIX, format_args!($($arg)+))
+    );
+);
+
+/// Prints an emergency message (`KERN_EMERG`): the system is unusable.
+///
+/// ```ignore
+/// pr_emerg!("cannot continue: {}\n", reason);
+/// ```
+#[macro_export]
+macro_rules! pr_emerg (($($arg:tt)+) => ($crate::print_macro!(EMERG, $($arg)+)));
+
+/// Prints an alert (`KERN_ALERT`): action must be taken immediately.
+///
+/// ```ignore
+/// pr_alert!("device {} is on fire\n", id);
+/// ```
+#[macro_export]
+macro_rules! pr_alert (($($arg:tt)+) => ($crate::print_macro!(ALERT, $($arg)+)));
+
+/// Prints a critical message (`KERN_CRIT`).
+///
+/// ```ignore
+/// pr_crit!("lost {} interrupts\n", n);
+/// ```
+#[macro_export]
+macro_rules! pr_crit (($($arg:tt)+) => ($crate::print_macro!(CRIT, $($arg)+)));
+
+/// Prints an error message (`KERN_ERR`).
+///
+/// ```ignore
+/// pr_err!("registration failed: {:?}\n", err);
+/// ```
+#[macro_export]
+macro_rules! pr_err (($($arg:tt)+) => ($crate::print_macro!(ERR, $($arg)+)));
+
+/// Prints a warning (`KERN_WARNING`).
+///
+/// ```ignore
+/// pr_warn!("value {} out of range, using {}\n", value, default);
+/// ```
+#[macro_export]
+macro_rules! pr_warn (($($arg:tt)+) => ($crate::print_macro!(WARNING, $($arg)+)));
+
+/// Prints a notice (`KERN_NOTICE`): normal but significant.
+///
+/// ```ignore
+/// pr_notice!("switching to polling mode\n");
+/// ```
+#[macro_export]
+macro_rules! pr_notice (($($arg:tt)+) => ($crate::print_macro!(NOTICE, $($arg)+)));
+
+/// Prints an informational message (`KERN_INFO`).
+///
+/// ```ignore
+/// pr_info!("hello from {}\n", "Rust");
+/// ```
+#[macro_export]
+macro_rules! pr_info (($($arg:tt)+) => ($crate::print_macro!(INFO, $($arg)+)));
+
+/// Prints a debug message (`KERN_DEBUG`), only in builds with debug assertions.
+///
+/// Like upstream's, and unlike C's dynamic-debug `pr_debug`, it is compiled out otherwise; the
+/// arguments are still type-checked.
+///
+/// ```ignore
+/// pr_debug!("state {:?}\n", state);
+/// ```
+#[macro_export]
+macro_rules! pr_debug (($($arg:tt)+) => (
+    if cfg!(debug_assertions) {
+        $crate::print_macro!(DEBUG, $($arg)+)
+    }
+));
+
+/// Continues the previous message (`KERN_CONT`), without level or prefix.
+///
+/// ```ignore
+/// pr_info!("values:");
+/// for v in values {
+///     pr_cont!(" {}", v);
+/// }
+/// pr_cont!("\n");
+/// ```
+#[macro_export]
+macro_rules! pr_cont (($($arg:tt)+) => (
+    $crate::print::call_printk_cont(format_args!($($arg)+))
+));

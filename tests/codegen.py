@@ -1,0 +1,170 @@
+"""Code-generation checks on a built .ko: what the kernel's build would guarantee for C code.
+
+Each check returns (ok, detail). They read the module with binutils' objdump and readelf.
+"""
+
+import re
+import subprocess
+
+X87 = re.compile(r"^f(ld|st|add|sub|mul|div|com|ild|ist|xch|chs|abs|sqrt|init|ninit|wait|nst|rstor|save|xsave|xrstor)")
+SIMD_OPERAND = re.compile(r"%(x|y|z)mm\d+|%mm\d\b|%st\b|%st\(|mxcsr")
+INSN = re.compile(r"^\s*([0-9a-f]+):\s+(?:(?:cs|ds|notrack|bnd|rep|repz|repnz|lock)\s+)*(\S+)\s*(.*)$")
+RELOC = re.compile(r"^\s*([0-9a-f]+): (R_X86_64_\w+)\s+(\S+)$")
+FUNC_HEADER = re.compile(r"^([0-9a-f]+) <(.+)>:$")
+SECTION_HEADER = re.compile(r"^Disassembly of section (\S+):$")
+TARGET = re.compile(r"^(.+?)(?:([+-])0x([0-9a-f]+))?$")
+
+# Sections whose relocations are data: a function address stored there can be called indirectly.
+DATA_SECTIONS = (".rodata", ".data", ".init.data", ".exit.data", ".gnu.linkonce.this_module", "__param")
+
+
+def _out(*cmd):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=True).stdout
+
+
+class Object:
+    """The disassembly, symbols and relocations of one ELF object."""
+
+    def __init__(self, path):
+        self.path = str(path)
+        self.insns = []          # (section, address, mnemonic, operands)
+        self.text_relocs = []    # (section, mnemonic of the instruction, type, target)
+        self.first_insn = {}     # function name -> its first mnemonic
+        section = None
+        func = None
+        last_mnemonic = None
+        for line in _out("objdump", "-dr", "--no-show-raw-insn", self.path).splitlines():
+            if m := SECTION_HEADER.match(line):
+                section = m.group(1)
+            elif m := FUNC_HEADER.match(line):
+                func = m.group(2)
+            elif m := RELOC.match(line):
+                self.text_relocs.append((section, last_mnemonic, m.group(2), m.group(3)))
+            elif m := INSN.match(line):
+                last_mnemonic = m.group(2)
+                self.insns.append((section, int(m.group(1), 16), m.group(2), m.group(3)))
+                if func is not None:
+                    self.first_insn.setdefault(func, m.group(2))
+        self.sections = {}       # index -> name
+        for m in re.finditer(r"^\s*\[\s*(\d+)\] (\S+)", _out("readelf", "-SW", self.path), re.M):
+            self.sections[int(m.group(1))] = m.group(2)
+        self.functions = {}      # (section name, address) -> function name
+        self.symbols = {}        # name -> (section name, address)
+        for line in _out("readelf", "-sW", self.path).splitlines():
+            parts = line.split()
+            if len(parts) < 8 or not parts[0].endswith(":") or not parts[6].isdigit():
+                continue
+            value, kind, name = int(parts[1], 16), parts[3], parts[7]
+            section = self.sections.get(int(parts[6]))
+            self.symbols.setdefault(name, (section, value))
+            if kind == "FUNC":
+                self.functions[(section, value)] = name
+        self.data_relocs = []    # (type, target)
+        current = None
+        for line in _out("readelf", "-rW", self.path).splitlines():
+            if m := re.match(r"^Relocation section '\.rela(\S+)'", line):
+                current = m.group(1)
+                continue
+            parts = line.split()
+            if current and current.startswith(DATA_SECTIONS) and len(parts) >= 5 and parts[2].startswith("R_X86_64"):
+                target = "".join(parts[4:])  # "sym + 10" -> "sym+10"
+                self.data_relocs.append((parts[2], _readelf_target(target)))
+
+    def resolve(self, target, pc_relative):
+        """The (section, address) a relocation target `sym+0xN` designates."""
+        m = TARGET.match(target)
+        name, sign, offset = m.group(1), m.group(2), int(m.group(3) or "0", 16)
+        addend = -offset if sign == "-" else offset
+        if name in self.symbols:
+            section, value = self.symbols[name]
+        else:
+            section, value = name, 0  # a section symbol, shown by its name
+        # PC-relative data references (lea) are biased by the 4 bytes of the field.
+        return section, value + addend + (4 if pc_relative else 0)
+
+    def functions_without(self, first):
+        return [f for f, insn in self.first_insn.items() if insn != first]
+
+
+def _readelf_target(text):
+    """readelf prints `.text + d80` / `foo - 4`; make it objdump's `.text+0xd80`."""
+    m = re.match(r"^(.+?)([+-])([0-9a-f]+)$", text)
+    return f"{m.group(1)}{m.group(2)}0x{m.group(3)}" if m else text
+
+
+def no_fpu_or_simd(obj):
+    """No SSE/AVX/MMX registers and no x87 instructions: the kernel does not save that state."""
+    bad = [f"{s}+{a:#x}: {mn} {ops}" for s, a, mn, ops in obj.insns if X87.match(mn) or SIMD_OPERAND.search(ops)]
+    return not bad, "; ".join(bad[:5])
+
+
+def no_gotpcrel(obj):
+    """No GOT-relative relocations: the module loader rejects them (`Unknown rela relocation`)."""
+    bad = [f"{t} {target}" for _, _, t, target in obj.text_relocs if "GOTPC" in t]
+    bad += [f"{t} {target}" for t, target in obj.data_relocs if "GOTPC" in t]
+    return not bad, "; ".join(bad[:5])
+
+
+def no_bare_returns(obj):
+    """With RETHUNK every return goes through __x86_return_thunk."""
+    bad = [f"{s}+{a:#x}" for s, a, mn, _ in obj.insns if mn in ("ret", "retq", "lret")]
+    thunked = any("__x86_return_thunk" in target for _, _, _, target in obj.text_relocs)
+    return not bad and thunked, f"bare ret at {', '.join(bad[:5])}" if bad else "no return thunk jumps"
+
+
+def no_raw_indirect_branches(obj):
+    """With RETPOLINE indirect calls and jumps go through __x86_indirect_thunk_*."""
+    bad = [f"{s}+{a:#x}: {mn} {ops}" for s, a, mn, ops in obj.insns
+           if mn.rstrip("q") in ("call", "jmp") and ops.startswith("*")]
+    return not bad, "; ".join(bad[:5])
+
+
+def endbr_on_address_taken(obj):
+    """With IBT every function whose address is taken starts with ENDBR64."""
+    taken = set()
+    for section, mnemonic, kind, target in obj.text_relocs:
+        branch = mnemonic is not None and (mnemonic.startswith("j") or mnemonic.startswith("call"))
+        if not branch and kind in ("R_X86_64_32S", "R_X86_64_32", "R_X86_64_64", "R_X86_64_PC32"):
+            taken.add(obj.resolve(target, kind == "R_X86_64_PC32"))
+    for kind, target in obj.data_relocs:
+        if kind in ("R_X86_64_64", "R_X86_64_32S", "R_X86_64_32"):
+            taken.add(obj.resolve(target, False))
+    names = sorted(obj.functions[t] for t in taken if t in obj.functions)
+    bad = [n for n in names if obj.first_insn.get(n) != "endbr64"]
+    if not names:
+        return False, "found no address-taken function (the check would prove nothing)"
+    return not bad, f"no ENDBR64 at {', '.join(bad[:5])}" if bad else f"{len(names)} address-taken functions"
+
+
+def padded_functions(obj):
+    """With CALL_PADDING every function has its padding, which objtool names __pfx_<function>."""
+    funcs = {name for name in obj.functions.values() if not name.startswith("__pfx_")}
+    bad = sorted(f for f in funcs if f"__pfx_{f}" not in obj.symbols)
+    return bool(funcs) and not bad, f"unpadded: {', '.join(bad[:5])}"
+
+
+def has_section(name):
+    def check(obj):
+        present = name in obj.sections.values()
+        return present, f"no {name} section"
+    check.__doc__ = f"objtool wrote {name}."
+    return check
+
+
+def checks_for(kernel):
+    """The checks that apply to modules of this kernel, by name."""
+    checks = {"no-fpu-simd": no_fpu_or_simd, "no-gotpcrel": no_gotpcrel}
+    if kernel.enabled("CONFIG_MITIGATION_RETHUNK", "CONFIG_RETHUNK"):
+        checks["return-thunks"] = no_bare_returns
+        checks["return-sites"] = has_section(".return_sites")
+    if kernel.enabled("CONFIG_MITIGATION_RETPOLINE", "CONFIG_RETPOLINE"):
+        checks["retpolines"] = no_raw_indirect_branches
+    if kernel.enabled("CONFIG_X86_KERNEL_IBT"):
+        checks["ibt-endbr"] = endbr_on_address_taken
+    if kernel.enabled("CONFIG_CALL_PADDING"):
+        checks["call-padding"] = padded_functions
+    if kernel.enabled("CONFIG_MITIGATION_CALL_DEPTH_TRACKING"):
+        checks["call-sites"] = has_section(".call_sites")
+    if kernel.enabled("CONFIG_UNWINDER_ORC"):
+        checks["orc-unwind"] = has_section(".orc_unwind")
+    return checks

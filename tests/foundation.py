@@ -1,0 +1,207 @@
+"""Tests of the foundation: the build chain, code generation, printing, panics, module glue."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import codegen
+from harness import ROOT, Module, message_text, run, tail
+
+# Module directories built for every kernel.
+MODULES = ["examples/hello", "tests/modules/failinit", "tests/modules/printk_test", "tests/modules/rust_panic"]
+
+
+def host_checks(results, toolchain, kdir):
+    """Checks that need no booted kernel: unit tests, lints, docs, error messages."""
+    env = toolchain.env(KDIR=str(kdir))
+    status, out = run(["cargo", "test", "--quiet", "-p", "kernel-build"], cwd=ROOT, env=env)
+    results.check("host: kernel-build unit and doc tests", status == 0, tail(out))
+    status, out = run(["cargo", "test", "--quiet", "--doc", "-p", "kernel"], cwd=ROOT, env=env)
+    results.check("host: kernel doc tests (pure logic)", status == 0, tail(out))
+    status, out = run(["cargo", "fmt", "--all", "--check"], cwd=ROOT, env=env)
+    results.check("host: rustfmt", status == 0, tail(out))
+    status, out = run(["cargo", "clippy", "--quiet", "-p", "kernel-build", "-p", "macros", "--", "-D", "warnings"],
+                      cwd=ROOT, env=env)
+    results.check("host: clippy (build crates)", status == 0, tail(out))
+    status, out = run(["cargo", "clippy", "--quiet", "--workspace", "--exclude", "kernel-build", "--exclude", "macros",
+                       "--target", "x86_64-unknown-none", "-Zbuild-std=core,alloc", "--", "-D", "warnings"],
+                      cwd=ROOT, env=dict(env, RUSTC_BOOTSTRAP="1", CARGO_TARGET_DIR=str(ROOT / "target/clippy")))
+    results.check("host: clippy (kernel crates, kernel target)", status == 0, tail(out))
+    status, out = run(["cargo", "doc", "--workspace", "--no-deps"], cwd=ROOT,
+                      env=dict(env, RUSTDOCFLAGS="-D warnings"))
+    documented = all((ROOT / f"target/doc/{c}/index.html").exists() for c in ("kernel", "kernel_sys"))
+    results.check("host: cargo doc documents kernel and kernel-sys", status == 0 and documented, tail(out))
+    codegen_selftest(results)
+    error_messages(results, toolchain)
+
+
+def codegen_selftest(results):
+    """Every code-generation check must reject an object that breaks its rule."""
+    source = r"""
+        double scale(double x) { return x * 2.5; }        /* SSE */
+        extern int counter; int get(void) { return counter; }  /* GOTPCREL with -fPIC */
+        extern void (*hook)(void); void call(void) { hook(); }  /* raw indirect call */
+        static void target(void) { } void (*hook2)(void) = target;  /* address taken, no ENDBR */
+    """
+    work = ROOT / "target/codegen-selftest"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "bad.c").write_text(source)
+    subprocess.run(["gcc", "-O2", "-fPIC", "-fcf-protection=none", "-c", "bad.c", "-o", "bad.o"], cwd=work, check=True)
+    bad = codegen.Object(work / "bad.o")
+    checks = [codegen.no_fpu_or_simd, codegen.no_gotpcrel, codegen.no_bare_returns, codegen.no_raw_indirect_branches,
+              codegen.endbr_on_address_taken, codegen.padded_functions, codegen.has_section(".orc_unwind")]
+    for check in checks:
+        ok, _ = check(bad)
+        results.check(f"host: code-generation check '{check.__name__}' rejects a bad object", not ok)
+
+
+def error_messages(results, toolchain):
+    """Bad input gets an error naming the fix."""
+    env = toolchain.env(KDIR="/nonexistent/kernel")
+    status, out = run(["cargo", "build", "-p", "kernel-sys"], cwd=ROOT, env=env)
+    results.check("host: a missing KDIR is named with the fix", status != 0 and "KDIR" in out
+                  and "/nonexistent/kernel" in out, tail(out, 8))
+    env = toolchain.env()
+    env.pop("KDIR", None)
+    status, out = run(["cargo", "build", "-p", "kernel-sys"], cwd=ROOT,
+                      env=dict(env, KDIR=""))
+    release = subprocess.run(["uname", "-r"], stdout=subprocess.PIPE, text=True).stdout.strip()
+    expected = [f"linux-headers-{release}", f"/lib/modules/{release}/build", "KDIR="]
+    no_tree = not Path(f"/lib/modules/{release}/build").exists()
+    results.check("host: no running kernel's tree: error names release, path, package and KDIR",
+                  not no_tree or (status != 0 and all(e in out for e in expected)), tail(out, 8))
+    fake = ROOT / "target/fake-rustc"
+    fake.mkdir(parents=True, exist_ok=True)
+    (fake / "rustc").write_text(f"#!/bin/sh\necho {fake}\n")  # a sysroot without rust-src
+    (fake / "rustc").chmod(0o755)
+    status, out = run([str(ROOT / "kbuild/find-rust"), str(fake / "rustc")])
+    results.check("host: a RUSTC without rust-src is refused with the reason", status != 0 and "rust-src" in out, out)
+    status, out = run([str(ROOT / "kbuild/find-rust")], env={"PATH": "/nonexistent"})
+    results.check("host: no usable Rust toolchain: error names rustup and Debian's packages",
+                  status != 0 and "rustup component add rust-src" in out and "rust-web-src" in out, out)
+
+
+def build_checks(results, kernel):
+    """Builds every module for `kernel`; checks the build is silent and the code is right."""
+    modules = {}
+    checks = codegen.checks_for(kernel)
+    for path in MODULES:
+        module = Module(ROOT / path, kernel)
+        built = module.build()
+        results.check(f"{kernel.name}: build {path}", built, tail(module.output))
+        if not built:
+            continue
+        modules[module.name] = module
+        results.check(f"{kernel.name}: {path}: objtool and modpost are silent", not module.warnings(),
+                      "\n".join(module.warnings()))
+        obj = codegen.Object(module.ko)
+        for name, check in checks.items():
+            ok, detail = check(obj)
+            results.check(f"{kernel.name}: {path}: {name}", ok, detail)
+    hello = modules.get("hello")
+    if hello:
+        modinfo_checks(results, kernel, hello)
+    return modules
+
+
+def modinfo_checks(results, kernel, hello):
+    status, out = run(["modinfo", str(hello.ko)])
+    fields = {}
+    for line in out.splitlines():
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), []).append(value.strip())
+    expected = {
+        "license": ["GPL"],
+        "author": ["kmod-rs developers"],
+        "description": ["Hello world from Rust, built by Kbuild against a stock kernel"],
+        "alias": ["rust-hello"],
+        "name": ["hello"],
+    }
+    for key, value in expected.items():
+        results.check(f"{kernel.name}: hello modinfo {key}", fields.get(key) == value, f"got {fields.get(key)}")
+    vermagic = (fields.get("vermagic") or [""])[0]
+    results.check(f"{kernel.name}: hello modinfo vermagic is the kernel's", vermagic.startswith(kernel.release + " "),
+                  vermagic)
+
+
+def guest_steps(guest, modules):
+    """The guest side: load, use and unload the modules."""
+    guest.add(*(m.ko for m in modules.values()))
+    guest.step("hello-load", "insmod /hello.ko && cat /sys/module/hello/initstate /sys/module/hello/taint")
+    guest.step("hello-unload", "rmmod hello && ls /sys/module/hello")
+    guest.step("failinit", "insmod /failinit.ko; echo \"insmod status $?\"; ls -d /sys/module/failinit")
+    guest.step("printk", "insmod /printk_test.ko && rmmod printk_test")
+
+
+def final_steps(guest):
+    """Steps that leave the kernel tainted: run after every other suite's steps."""
+    guest.step("tainted-before-panic", "cat /proc/sys/kernel/tainted")
+    guest.step("panic", "insmod /rust_panic.ko; echo \"insmod status $?\"; echo still running; "
+                        "cat /proc/sys/kernel/tainted")
+
+
+PATTERN = "".join("|" if i % 100 == 99 else str(i % 10) for i in range(3000))
+
+
+def guest_checks(results, kernel, guest):
+    name = kernel.name
+    hello = guest.output("hello-load").split()
+    results.check(f"{name}: hello loads (insmod succeeds, state live)", guest.status("hello-load") == 0
+                  and hello[:1] == ["live"], guest.output("hello-load"))
+    results.check(f"{name}: hello taints only as out-of-tree and unsigned (OE)", hello[1:] == ["OE"], hello)
+    results.check(f"{name}: hello prints its load message with the module prefix",
+                  f"hello: Hello from Rust! (kernel {kernel.release})" in guest.dmesg("hello-load"),
+                  guest.dmesg("hello-load"))
+    results.check(f"{name}: hello unloads and prints its goodbye",
+                  "No such file" in guest.output("hello-unload") and
+                  "hello: Goodbye from Rust" in guest.dmesg("hello-unload"), guest.dmesg("hello-unload"))
+
+    out = guest.output("failinit")
+    results.check(f"{name}: a failing init makes insmod fail with its errno (EDOM)",
+                  "Numerical argument out of domain" in out and "insmod status 0" not in out, out)
+    results.check(f"{name}: a failed module is not left loaded", "No such file" in out, out)
+    results.check(f"{name}: the failing init printed its error",
+                  "<3>" in guest.dmesg("failinit") and "failinit: refusing to load: EDOM" in guest.dmesg("failinit"),
+                  guest.dmesg("failinit"))
+
+    printk_checks(results, name, guest.dmesg("printk"))
+
+    out = guest.output("panic")
+    log = guest.dmesg("panic")
+    results.check(f"{name}: a Rust panic prints its message and location at KERN_EMERG",
+                  re.search(r"^<0>.*rust_kernel: panicked at tests/modules/rust_panic/src/lib\.rs:\d+:\d+: "
+                            r"deliberate test panic, answer=42$", log, re.M) is not None, tail(log, 40))
+    results.check(f"{name}: a Rust panic is a kernel BUG oops naming the module",
+                  "kernel BUG at" in log and "invalid opcode" in log and
+                  re.search(r"Modules linked in:.*rust_panic", log) is not None, tail(log, 40))
+    before = int(guest.output("tainted-before-panic") or "0")
+    after = re.findall(r"^\d+$", out, re.M)
+    results.check(f"{name}: the kernel keeps running after the panic, tainted D",
+                  "still running" in out and after and int(after[-1]) & 128 and not before & 128, out)
+    results.check(f"{name}: no WARNING in the kernel log", "WARNING:" not in guest.dmesg(),
+                  "\n".join(l for l in guest.dmesg().splitlines() if "WARNING:" in l))
+
+
+def printk_checks(results, name, log):
+    lines = log.splitlines()
+    levels = {"emerg": 0, "alert": 1, "crit": 2, "err": 3, "warning": 4, "notice": 5, "info": 6}
+    for level, number in levels.items():
+        results.check(f"{name}: pr_{level[:4] if level == 'warning' else level}! prints at level {number}",
+                      f"<{number}>" in "".join(l for l in lines if l.endswith(f"printk_test: level {level}")),
+                      tail(log, 10))
+    results.check(f"{name}: pr_debug! is compiled out in release builds", "level debug" not in log)
+    results.check(f"{name}: formatting matches core::fmt",
+                  any(l.endswith("printk_test: format: -17 0xff     r Some(\"x\") é") for l in lines), tail(log, 10))
+    results.check(f"{name}: pr_cont! continues the line", any(l.endswith("printk_test: cont: 1 2 3") for l in lines))
+    for length in (255, 256, 257, 900, 3000):
+        # The message may span several records; joined, they must give it back whole.
+        start = next((i for i, l in enumerate(lines) if f"printk_test: pattern {length} <" in l), None)
+        text = ""
+        if start is not None:
+            text = message_text(lines[start]).split("<", 1)[1]
+            for line in lines[start + 1:]:
+                if text.endswith(">") or "printk_test:" in line:
+                    break
+                text += message_text(line)
+        results.check(f"{name}: a {length}-byte message arrives whole", text == PATTERN[:length] + ">",
+                      f"got {len(text)} bytes")

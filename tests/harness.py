@@ -1,0 +1,194 @@
+"""The test harness: results, commands, kernels, module builds and guest boots."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+
+
+class Results:
+    """Pass/fail records, printed as they come and summed up at the end."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = []
+
+    def check(self, name, ok, detail=""):
+        """Records one check; `detail` explains a failure."""
+        if ok:
+            self.passed += 1
+            print(f"PASS {name}", flush=True)
+        else:
+            self.failed.append(name)
+            print(f"FAIL {name}" + (f": {detail}" if detail else ""), flush=True)
+        return ok
+
+    def summary(self):
+        for name in self.failed:
+            print(f"  failed: {name}")
+        print(f"{self.passed} passed, {len(self.failed)} failed")
+        return not self.failed
+
+
+def say(message):
+    print(f"\033[1m==> {message}\033[0m", file=sys.stderr, flush=True)
+
+
+def run(cmd, cwd=None, env=None, timeout=1800):
+    """Runs a command; returns (exit status, stdout and stderr together)."""
+    full_env = dict(os.environ, **(env or {}))
+    proc = subprocess.run(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    return proc.returncode, proc.stdout
+
+
+def tail(text, lines=30):
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+class Kernel:
+    """A kernel from scripts/kernel: its build tree, image and configuration."""
+
+    def __init__(self, name):
+        self.name = name
+        status, out = run([str(SCRIPTS / "kernel"), name])
+        if status != 0:
+            raise RuntimeError(f"fetching kernel {name} failed:\n{tail(out)}")
+        self.dir = Path(out.strip().splitlines()[-1])
+        self.kdir = (self.dir / "build").resolve()
+        self.release = (self.dir / "release").read_text().strip()
+        self.config = {}
+        for line in (self.kdir / ".config").read_text().splitlines():
+            if line.startswith("CONFIG_") and "=" in line:
+                key, value = line.split("=", 1)
+                self.config[key] = value.strip('"')
+
+    def enabled(self, *options):
+        """Whether any of the options is `y`."""
+        return any(self.config.get(o) == "y" for o in options)
+
+
+class Module:
+    """A module directory built for one kernel."""
+
+    def __init__(self, path, kernel):
+        self.path = Path(path).resolve()
+        self.kernel = kernel
+        self.name = (self.path / "Kbuild").read_text().split("obj-m := ")[1].split(".o")[0]
+        self.ko = self.path / f"{self.name}.ko"
+        self.status = None
+        self.output = ""
+
+    def build(self):
+        """`make clean` then a Kbuild build, so objtool and modpost always run and report."""
+        args = ["make", "-C", str(self.kernel.kdir), f"M={self.path}", "CONFIG_DEBUG_INFO_BTF_MODULES="]
+        run(args + ["clean"])
+        self.status, self.output = run(args + ["modules"])
+        return self.status == 0 and self.ko.exists()
+
+    def warnings(self):
+        """Warning lines of the build (objtool, modpost, compilers)."""
+        return [l for l in self.output.splitlines() if re.search(r"warning|WARNING", l)]
+
+
+STEP_RE = re.compile(r"^@@@ step (\S+)$")
+KERNEL_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
+
+
+class Guest:
+    """A shell script for a booted guest, in named steps, and what each step printed.
+
+    Each step records its output, its exit status and the kernel messages it caused (read and
+    cleared with `dmesg -c` after the step).
+    """
+
+    def __init__(self):
+        self.steps = []
+        self.files = []
+        self.console = ""
+        self.outputs = {}
+        self.completed = False
+
+    def step(self, name, script):
+        assert re.fullmatch(r"[\w.-]+", name), name
+        self.steps.append((name, script))
+
+    def add(self, *files):
+        self.files.extend(str(f) for f in files)
+
+    def script(self):
+        lines = ["dmesg -c >/dev/null"]
+        for name, script in self.steps:
+            lines += [f"echo '@@@ step {name}'", "(", script, ") 2>&1",
+                      "echo \"@@@ status $?\"", "echo '@@@ dmesg'", "dmesg -r -c", "echo '@@@ end'"]
+        return "\n".join(lines) + "\n"
+
+    def boot(self, kernel, workdir, smp=1, timeout=300):
+        workdir.mkdir(parents=True, exist_ok=True)
+        run_sh = workdir / "run.sh"
+        run_sh.write_text(self.script())
+        cmd = [str(SCRIPTS / "boot"), str(kernel.dir), "--smp", str(smp), "--timeout", str(timeout),
+               *self.files, str(run_sh)]
+        status, self.console = run(cmd, timeout=timeout + 60)
+        (workdir / "console.log").write_text(self.console)
+        self.completed = status == 0
+        self._parse()
+        return self.completed
+
+    def _parse(self):
+        current, part = None, None
+        for line in self.console.splitlines():
+            m = STEP_RE.match(line)
+            if m:
+                current, part = m.group(1), "output"
+                self.outputs[current] = {"output": [], "status": None, "dmesg": []}
+                continue
+            if current is None:
+                continue
+            if line.startswith("@@@ status "):
+                self.outputs[current]["status"] = int(line.split()[-1])
+            elif line == "@@@ dmesg":
+                part = "dmesg"
+            elif line == "@@@ end":
+                current = None
+            elif part == "output" and not KERNEL_LINE.match(line):
+                self.outputs[current]["output"].append(line)
+            elif part == "dmesg":
+                self.outputs[current]["dmesg"].append(line)
+
+    def output(self, step):
+        return "\n".join(self.outputs.get(step, {}).get("output", []))
+
+    def status(self, step):
+        return self.outputs.get(step, {}).get("status")
+
+    def dmesg(self, step=None):
+        """Kernel messages of one step, or of all steps."""
+        if step is not None:
+            return "\n".join(self.outputs.get(step, {}).get("dmesg", []))
+        return "\n".join(l for o in self.outputs.values() for l in o["dmesg"])
+
+
+class Toolchain:
+    """The Rust toolchain the Kbuild fragment would pick (kbuild/find-rust), for host commands."""
+
+    def __init__(self):
+        status, out = run([str(ROOT / "kbuild/find-rust")])
+        if status != 0:
+            raise RuntimeError(out.strip())
+        self.rustc, self.cargo = out.split()
+
+    def env(self, **extra):
+        """An environment whose `cargo`, `rustc`, `rustdoc`, clippy and rustfmt are this toolchain's."""
+        path = f"{Path(self.cargo).parent}:{Path(self.rustc).parent}:{os.environ.get('PATH', '')}"
+        return dict(os.environ, PATH=path, RUSTC=self.rustc, CARGO=self.cargo, **extra)
+
+
+def message_text(dmesg_line):
+    """The text of a raw `dmesg -r` line: without `<level>[ time] `."""
+    return re.sub(r"^<\d+>\[\s*\d+\.\d+\] ", "", dmesg_line)
+
