@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bodies of the C helpers declared in wrapper.h. Each one only forwards to the macro or inline it
- * is named after, so that Rust calls exactly what C code of this kernel would.
+ * is named after, so that Rust calls exactly what C code of this kernel would, whatever the
+ * configuration (PREEMPT_RT, lockdep, debug options) makes of it.
  */
 #include "wrapper.h"
 
@@ -19,4 +20,134 @@ void *rust_helper_kmalloc(size_t size, gfp_t flags)
 void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
 	return krealloc(objp, new_size, flags);
+}
+
+unsigned long rust_helper_copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	return copy_from_user(to, from, n);
+}
+
+unsigned long rust_helper_copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	return copy_to_user(to, from, n);
+}
+
+void rust_helper_refcount_set(refcount_t *r, int n)
+{
+	refcount_set(r, n);
+}
+
+void rust_helper_refcount_inc(refcount_t *r)
+{
+	refcount_inc(r);
+}
+
+bool rust_helper_refcount_dec_and_test(refcount_t *r)
+{
+	return refcount_dec_and_test(r);
+}
+
+/* A function, or a macro over the rtmutex on PREEMPT_RT. */
+void rust_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
+{
+	__mutex_init(lock, name, key);
+}
+
+/* Macros over mutex_lock_nested() with lockdep. */
+void rust_helper_mutex_lock(struct mutex *lock)
+{
+	mutex_lock(lock);
+}
+
+int rust_helper_mutex_lock_interruptible(struct mutex *lock)
+{
+	return mutex_lock_interruptible(lock);
+}
+
+/* spin_lock_init() with the caller's lock class instead of one static key for every lock. */
+void rust_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key)
+{
+#if defined(CONFIG_PREEMPT_RT)
+	rt_mutex_base_init(&lock->lock);
+	__rt_spin_lock_init(lock, name, key, false);
+#elif defined(CONFIG_DEBUG_SPINLOCK)
+	__raw_spin_lock_init(spinlock_check(lock), name, key, LD_WAIT_CONFIG);
+#else
+	spin_lock_init(lock);
+#endif
+}
+
+void rust_helper_spin_lock(spinlock_t *lock)
+{
+	spin_lock(lock);
+}
+
+void rust_helper_spin_unlock(spinlock_t *lock)
+{
+	spin_unlock(lock);
+}
+
+unsigned long rust_helper_spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock_irqrestore(lock, flags);
+}
+
+void rust_helper_init_wait(struct wait_queue_entry *wq_entry)
+{
+	init_wait(wq_entry);
+}
+
+struct task_struct *rust_helper_get_current(void)
+{
+	return current;
+}
+
+int rust_helper_signal_pending(struct task_struct *t)
+{
+	return signal_pending(t);
+}
+
+void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p)
+{
+	poll_wait(filp, wait_address, p);
+}
+
+u64 rust_helper_get_jiffies_64(void)
+{
+	return get_jiffies_64();
+}
+
+unsigned long rust_helper_msecs_to_jiffies(unsigned int m)
+{
+	return msecs_to_jiffies(m);
+}
+
+/* A function on 6.1, an inline over timer_delete_sync() on later kernels. */
+int rust_helper_del_timer_sync(struct timer_list *timer)
+{
+	return del_timer_sync(timer);
+}
+
+/* INIT_WORK() with the caller's lock class and name. */
+void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
+				    const char *name, struct lock_class_key *key)
+{
+	__init_work(work, onstack);
+	work->data = (atomic_long_t)WORK_DATA_INIT();
+	lockdep_init_map(&work->lockdep_map, name, key, 0);
+	INIT_LIST_HEAD(&work->entry);
+	work->func = func;
+}
+
+bool rust_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work)
+{
+	return queue_work(wq, work);
 }

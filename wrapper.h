@@ -3,18 +3,69 @@
  * The C helpers: one function per kernel macro or static inline that Rust needs, named after it
  * with a `rust_helper_` prefix (Rust sees `kernel::bindings::<name>`). Defined in helpers.c,
  * compiled with the kernel's own compiler and Kbuild flags; bindgen reads this file for their
- * Rust declarations.
+ * Rust declarations. Grouped by the header the wrapped macro or inline comes from.
  */
 #ifndef RUST_HELPERS_WRAPPER_H
 #define RUST_HELPERS_WRAPPER_H
 
 #include <linux/bug.h>
+#include <linux/jiffies.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
-/* Not __noreturn: the Rust caller follows it with its own `ud2`, which objtool needs to see. */
+/* <linux/bug.h>. Not __noreturn: the Rust caller follows it with its own `ud2`, for objtool. */
 void rust_helper_BUG(void);
 
+/* <linux/slab.h> */
 void *rust_helper_kmalloc(size_t size, gfp_t flags);
 void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags);
+
+/* <linux/uaccess.h> */
+unsigned long rust_helper_copy_from_user(void *to, const void __user *from, unsigned long n);
+unsigned long rust_helper_copy_to_user(void __user *to, const void *from, unsigned long n);
+
+/* <linux/refcount.h> */
+void rust_helper_refcount_set(refcount_t *r, int n);
+void rust_helper_refcount_inc(refcount_t *r);
+bool rust_helper_refcount_dec_and_test(refcount_t *r);
+
+/* <linux/mutex.h> */
+void rust_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key);
+void rust_helper_mutex_lock(struct mutex *lock);
+int rust_helper_mutex_lock_interruptible(struct mutex *lock);
+
+/* <linux/spinlock.h> */
+void rust_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key);
+void rust_helper_spin_lock(spinlock_t *lock);
+void rust_helper_spin_unlock(spinlock_t *lock);
+unsigned long rust_helper_spin_lock_irqsave(spinlock_t *lock);
+void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+
+/* <linux/wait.h>, <linux/sched.h>, <linux/sched/signal.h> */
+void rust_helper_init_wait(struct wait_queue_entry *wq_entry);
+struct task_struct *rust_helper_get_current(void);
+int rust_helper_signal_pending(struct task_struct *t);
+
+/* <linux/poll.h> */
+void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p);
+
+/* <linux/jiffies.h>, <linux/timer.h> */
+u64 rust_helper_get_jiffies_64(void);
+unsigned long rust_helper_msecs_to_jiffies(unsigned int m);
+int rust_helper_del_timer_sync(struct timer_list *timer);
+
+/* <linux/workqueue.h> */
+void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
+				    const char *name, struct lock_class_key *key);
+bool rust_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work);
 
 #endif /* RUST_HELPERS_WRAPPER_H */

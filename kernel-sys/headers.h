@@ -9,11 +9,23 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/printk.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/timer.h>
 #include <linux/version.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 const gfp_t RUST_CONST_HELPER_GFP_ATOMIC = GFP_ATOMIC;
 const gfp_t RUST_CONST_HELPER_GFP_KERNEL = GFP_KERNEL;
@@ -25,3 +37,9 @@ const gfp_t RUST_CONST_HELPER___GFP_HIGHMEM = __GFP_HIGHMEM;
 const size_t RUST_CONST_HELPER_ARCH_KMALLOC_MINALIGN = ARCH_KMALLOC_MINALIGN;
 const size_t RUST_CONST_HELPER_PAGE_SIZE = PAGE_SIZE;
 const size_t RUST_CONST_HELPER_KMALLOC_MAX_SIZE = KMALLOC_MAX_SIZE;
+const __poll_t RUST_CONST_HELPER_EPOLLIN = EPOLLIN;
+const __poll_t RUST_CONST_HELPER_EPOLLOUT = EPOLLOUT;
+const __poll_t RUST_CONST_HELPER_EPOLLRDNORM = EPOLLRDNORM;
+const __poll_t RUST_CONST_HELPER_EPOLLWRNORM = EPOLLWRNORM;
+const __poll_t RUST_CONST_HELPER_EPOLLERR = EPOLLERR;
+const __poll_t RUST_CONST_HELPER_EPOLLHUP = EPOLLHUP;

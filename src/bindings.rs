@@ -10,7 +10,7 @@
 //! unsafe { kernel::bindings::BUG() };
 //! ```
 
-#![allow(non_snake_case, clippy::all, missing_docs)]
+#![allow(non_snake_case, improper_ctypes, clippy::all, missing_docs)]
 
 pub use kernel_sys::*;
 

@@ -293,6 +293,12 @@ impl From<alloc_crate::collections::TryReserveError> for Error {
     }
 }
 
+impl From<core::convert::Infallible> for Error {
+    fn from(never: core::convert::Infallible) -> Error {
+        match never {}
+    }
+}
+
 impl From<core::num::TryFromIntError> for Error {
     fn from(_: core::num::TryFromIntError) -> Error {
         code::EINVAL

@@ -36,11 +36,14 @@ extern crate alloc as alloc_crate;
 pub mod alloc;
 pub mod bindings;
 pub mod error;
+pub mod init;
 pub mod module;
 mod panic;
 pub mod prelude;
 pub mod print;
 pub mod str;
+pub mod sync;
+pub mod types;
 
 pub use macros::module;
 pub use module::{Module, ThisModule};

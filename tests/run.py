@@ -1,17 +1,52 @@
 #!/usr/bin/env python3
 """The test suite: host checks, then for each kernel the module builds, code-generation checks
-and one boot that exercises the modules from user space. Ends with `N passed, N failed`.
+and one boot (two CPUs) that exercises the modules from user space. Ends with
+`N passed, N failed`.
 
 Usage: tests/run.py [--kernel NAME]... [--no-host]
+
+Each suite module may define:
+  MODULES                                     module directories, built and checked per kernel
+  host_checks(results, toolchain, kernel)     checks run once, before the kernels
+  built(results, kernel, modules)             host-side checks of the built modules
+  guest_steps(guest, modules, kernel)         steps for the booted guest
+  guest_checks(results, kernel, guest)        checks of what the guest saw
 """
 
 import argparse
 import sys
 
 import foundation
-from harness import ROOT, Guest, Kernel, Results, Toolchain, say, tail
+import safe_api
+from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
+import codegen
 
 KERNELS = ["6.1", "6.12"]
+SUITES = [foundation, safe_api]
+
+
+def hooks(name):
+    return [getattr(suite, name) for suite in SUITES if hasattr(suite, name)]
+
+
+def build_checks(results, kernel):
+    """Builds every suite's modules; checks the build is silent and the code is right."""
+    modules = {}
+    checks = codegen.checks_for(kernel)
+    for path in [m for suite in SUITES for m in getattr(suite, "MODULES", [])]:
+        module = Module(ROOT / path, kernel)
+        built = module.build()
+        results.check(f"{kernel.name}: build {path}", built, tail(module.output))
+        if not built:
+            continue
+        modules[module.name] = module
+        results.check(f"{kernel.name}: {path}: objtool, modpost and rustc are silent", not module.warnings(),
+                      "\n".join(module.warnings()))
+        obj = codegen.Object(module.ko)
+        for name, check in checks.items():
+            ok, detail = check(obj)
+            results.check(f"{kernel.name}: {path}: {name}", ok, detail)
+    return modules
 
 
 def main():
@@ -28,17 +63,22 @@ def main():
         kernels.append(Kernel(name))
     if not args.no_host:
         say("host checks: unit tests, lints, docs, error messages")
-        foundation.host_checks(results, toolchain, kernels[0].kdir)
+        for check in hooks("host_checks"):
+            check(results, toolchain, kernels[0])
     for kernel in kernels:
         say(f"kernel {kernel.name} ({kernel.release}): building and checking modules")
-        modules = foundation.build_checks(results, kernel)
+        modules = build_checks(results, kernel)
+        for check in hooks("built"):
+            check(results, kernel, modules)
         guest = Guest()
-        foundation.guest_steps(guest, modules)
+        for steps in hooks("guest_steps"):
+            steps(guest, modules, kernel)
         foundation.final_steps(guest)
         say(f"kernel {kernel.name}: booting under QEMU")
-        booted = guest.boot(kernel, ROOT / "target/test" / kernel.name)
+        booted = guest.boot(kernel, ROOT / "target/test" / kernel.name, smp=2)
         results.check(f"{kernel.name}: the guest ran every step", booted, tail(guest.console))
-        foundation.guest_checks(results, kernel, guest)
+        for check in hooks("guest_checks"):
+            check(results, kernel, guest)
     sys.exit(0 if results.summary() else 1)
 
 

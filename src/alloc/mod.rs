@@ -6,19 +6,20 @@
 //! remains usable through the global allocator, which allocates with `GFP_KERNEL`.
 //!
 //! ```ignore
-//! use kernel::alloc::{flags::GFP_KERNEL, Kmalloc};
-//! use core::alloc::Layout;
+//! use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 //!
-//! let layout = Layout::new::<[u64; 4]>();
-//! let ptr = Kmalloc::alloc(layout, GFP_KERNEL)?;
-//! // SAFETY: `ptr` was allocated by `Kmalloc` and is not used afterwards.
-//! unsafe { Kmalloc::free(ptr) };
-//! # Ok::<(), kernel::error::Error>(())
+//! let boxed = KBox::new([0u64; 4], GFP_KERNEL)?;
+//! let mut list = KVec::with_capacity(16, GFP_KERNEL)?;
+//! list.push(boxed, GFP_KERNEL)?;
 //! ```
 
 mod allocator;
+mod kbox;
+mod kvec;
 
 pub use allocator::{KernelAllocator, Kmalloc};
+pub use kbox::KBox;
+pub use kvec::KVec;
 
 use crate::bindings;
 use core::ops::{BitAnd, BitOr, Not};

@@ -1,0 +1,133 @@
+//! [`Arc`]: shared ownership with the kernel's saturating `refcount_t`.
+
+use crate::alloc::{AllocError, Flags, KBox};
+use crate::bindings;
+use crate::init::{pin_init_from_closure, PinInit};
+use crate::types::{ForeignOwnable, Opaque};
+use core::ffi::c_void;
+use core::marker::PhantomData;
+use core::ops::Deref;
+use core::ptr::NonNull;
+
+#[repr(C)]
+struct ArcInner<T: ?Sized> {
+    refcount: Opaque<bindings::refcount_t>,
+    data: T,
+}
+
+/// A reference-counted pointer, like `alloc::sync::Arc`, but counted with `refcount_t`
+/// (which saturates instead of overflowing), allocated with explicit flags, and initialisable
+/// in place. The data never moves, so `Arc::pin_init` can hold locks and wait queues.
+///
+/// ```ignore
+/// let shared = Arc::new(AtomicU32::new(0), GFP_KERNEL)?;
+/// let other = shared.clone();
+/// other.fetch_add(1, Ordering::Relaxed);
+/// ```
+///
+/// # Invariants
+///
+/// `ptr` points to a live `ArcInner<T>` allocated as a `KBox`, whose count is at least one and
+/// counts this `Arc`.
+pub struct Arc<T: ?Sized> {
+    ptr: NonNull<ArcInner<T>>,
+    _owns: PhantomData<ArcInner<T>>,
+}
+
+// SAFETY: an `Arc<T>` gives `&T` to every thread holding a clone and may drop `T` on any of
+// them, which needs `T: Send + Sync`.
+unsafe impl<T: ?Sized + Send + Sync> Send for Arc<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: ?Sized + Send + Sync> Sync for Arc<T> {}
+
+impl<T> Arc<T> {
+    /// Allocates with `flags` and moves `value` in.
+    pub fn new(value: T, flags: Flags) -> Result<Self, AllocError> {
+        // SAFETY: writing a value cannot fail.
+        let init = unsafe {
+            pin_init_from_closure::<T, AllocError>(move |slot| {
+                slot.write(value);
+                Ok(())
+            })
+        };
+        Arc::pin_init(init, flags)
+    }
+
+    /// Allocates with `flags` and runs `init` in place.
+    pub fn pin_init<E: From<AllocError>>(init: impl PinInit<T, E>, flags: Flags) -> Result<Self, E> {
+        // SAFETY: the closure initialises the count and then the data; if the data fails, the
+        // count needs no dropping.
+        let inner = unsafe {
+            pin_init_from_closure(move |slot: *mut ArcInner<T>| {
+                let refcount = Opaque::raw_get(core::ptr::addr_of!((*slot).refcount));
+                bindings::refcount_set(refcount, 1);
+                init.__pinned_init(core::ptr::addr_of_mut!((*slot).data))
+            })
+        };
+        let inner = KBox::pin_init(inner, flags)?;
+        // SAFETY: the allocation is handed over to the `Arc` and never moved out of.
+        let ptr = KBox::into_raw(unsafe { core::pin::Pin::into_inner_unchecked(inner) });
+        // INVARIANT: a live, pinned allocation with a count of one, owned by this `Arc`.
+        // SAFETY: `KBox::into_raw` never returns null.
+        Ok(Arc { ptr: unsafe { NonNull::new_unchecked(ptr) }, _owns: PhantomData })
+    }
+}
+
+impl<T: ?Sized> Arc<T> {
+    fn inner(&self) -> &ArcInner<T> {
+        // SAFETY: the allocation lives as long as this `Arc` (type invariant).
+        unsafe { self.ptr.as_ref() }
+    }
+
+    /// Whether two `Arc`s share one allocation.
+    pub fn ptr_eq(a: &Self, b: &Self) -> bool {
+        core::ptr::addr_eq(a.ptr.as_ptr(), b.ptr.as_ptr())
+    }
+}
+
+impl<T: ?Sized> Deref for Arc<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner().data
+    }
+}
+
+impl<T: ?Sized> Clone for Arc<T> {
+    fn clone(&self) -> Self {
+        // SAFETY: the count is initialised and this `Arc` holds one reference (type invariant).
+        unsafe { bindings::refcount_inc(self.inner().refcount.get()) };
+        // INVARIANT: the count now includes the new `Arc`.
+        Arc { ptr: self.ptr, _owns: PhantomData }
+    }
+}
+
+impl<T: ?Sized> Drop for Arc<T> {
+    fn drop(&mut self) {
+        // SAFETY: the count is initialised and includes this `Arc` (type invariant).
+        if unsafe { bindings::refcount_dec_and_test(self.inner().refcount.get()) } {
+            // SAFETY: this was the last reference: nothing else uses the allocation, which
+            // came from a `KBox<ArcInner<T>>`.
+            drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });
+        }
+    }
+}
+
+impl<T: 'static> ForeignOwnable for Arc<T> {
+    type Borrowed<'a> = &'a T;
+
+    fn into_foreign(self) -> *mut c_void {
+        core::mem::ManuallyDrop::new(self).ptr.as_ptr().cast()
+    }
+
+    unsafe fn borrow<'a>(ptr: *mut c_void) -> &'a T {
+        // SAFETY: `ptr` is a live `ArcInner<T>` kept alive by the reference C holds.
+        unsafe { &(*ptr.cast::<ArcInner<T>>()).data }
+    }
+
+    unsafe fn from_foreign(ptr: *mut c_void) -> Self {
+        // INVARIANT: C gives back the reference `into_foreign` handed over.
+        // SAFETY: `ptr` came from `into_foreign`, so it is non-null.
+        Arc { ptr: unsafe { NonNull::new_unchecked(ptr.cast()) }, _owns: PhantomData }
+    }
+}

@@ -1,0 +1,110 @@
+//! [`SpinLock`] and [`SpinLockIrq`]: the kernel's `spinlock_t`.
+
+use super::{Backend, Lock};
+use crate::bindings;
+use crate::str::CStr;
+use crate::sync::LockClassKey;
+
+/// Data protected by a kernel `spinlock_t`: a busy-waiting lock that disables preemption (on
+/// `PREEMPT_RT` a sleeping lock, as for C code). Not for data shared with interrupt handlers:
+/// use [`SpinLockIrq`].
+///
+/// Create one in place with [`new_spinlock!`](crate::new_spinlock).
+///
+/// ```ignore
+/// let hits = KBox::pin_init(new_spinlock!(0u64), GFP_KERNEL)?;
+/// *hits.lock() += 1;
+/// ```
+pub type SpinLock<T> = Lock<T, SpinLockBackend>;
+
+/// Like [`SpinLock`], but taking it also disables local interrupts (`spin_lock_irqsave()`),
+/// so the data may be shared with interrupt handlers and timer callbacks.
+///
+/// ```ignore
+/// let ticks = KBox::pin_init(new_spinlock_irq!(0u64), GFP_KERNEL)?;
+/// *ticks.lock() += 1;
+/// ```
+pub type SpinLockIrq<T> = Lock<T, SpinLockIrqBackend>;
+
+/// [`Backend`] of [`SpinLock`].
+pub struct SpinLockBackend;
+
+/// [`Backend`] of [`SpinLockIrq`].
+pub struct SpinLockIrqBackend;
+
+/// # Safety
+///
+/// `ptr` is valid for writes and will not move; `name` and `key` are static.
+unsafe fn spin_lock_init(ptr: *mut bindings::spinlock_t, name: &'static CStr, key: &'static LockClassKey) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { bindings::__spin_lock_init(ptr, name.as_ptr(), key.as_ptr()) }
+}
+
+// SAFETY: `spin_lock` and `spin_unlock` give mutual exclusion once the lock is initialised.
+unsafe impl Backend for SpinLockBackend {
+    type State = bindings::spinlock_t;
+    type GuardState = ();
+
+    unsafe fn init(ptr: *mut bindings::spinlock_t, name: &'static CStr, key: &'static LockClassKey) {
+        // SAFETY: forwarded from the caller.
+        unsafe { spin_lock_init(ptr, name, key) }
+    }
+
+    unsafe fn lock(ptr: *mut bindings::spinlock_t) {
+        // SAFETY: `ptr` points to an initialised spinlock.
+        unsafe { bindings::spin_lock(ptr) }
+    }
+
+    unsafe fn unlock(ptr: *mut bindings::spinlock_t, _state: &()) {
+        // SAFETY: the caller holds the lock.
+        unsafe { bindings::spin_unlock(ptr) }
+    }
+}
+
+// SAFETY: `spin_lock_irqsave` and `spin_unlock_irqrestore` give mutual exclusion once the lock
+// is initialised.
+unsafe impl Backend for SpinLockIrqBackend {
+    type State = bindings::spinlock_t;
+    /// The saved interrupt flags.
+    type GuardState = core::ffi::c_ulong;
+
+    unsafe fn init(ptr: *mut bindings::spinlock_t, name: &'static CStr, key: &'static LockClassKey) {
+        // SAFETY: forwarded from the caller.
+        unsafe { spin_lock_init(ptr, name, key) }
+    }
+
+    unsafe fn lock(ptr: *mut bindings::spinlock_t) -> core::ffi::c_ulong {
+        // SAFETY: `ptr` points to an initialised spinlock.
+        unsafe { bindings::spin_lock_irqsave(ptr) }
+    }
+
+    unsafe fn unlock(ptr: *mut bindings::spinlock_t, flags: &core::ffi::c_ulong) {
+        // SAFETY: the caller holds the lock, taken with these flags.
+        unsafe { bindings::spin_unlock_irqrestore(ptr, *flags) }
+    }
+}
+
+/// An initializer for a [`SpinLock`] holding `data`, with a lockdep class for this call site
+/// and an optional name (default: `file:line`).
+///
+/// ```ignore
+/// let s = KBox::pin_init(new_spinlock!(0u32, "hits"), GFP_KERNEL)?;
+/// ```
+#[macro_export]
+macro_rules! new_spinlock {
+    ($data:expr $(, $name:literal)? $(,)?) => {
+        $crate::sync::SpinLock::new($data, $crate::optional_name!($($name)?), $crate::static_lock_class!())
+    };
+}
+
+/// An initializer for a [`SpinLockIrq`], like [`new_spinlock!`](crate::new_spinlock).
+///
+/// ```ignore
+/// let s = KBox::pin_init(new_spinlock_irq!(0u32), GFP_KERNEL)?;
+/// ```
+#[macro_export]
+macro_rules! new_spinlock_irq {
+    ($data:expr $(, $name:literal)? $(,)?) => {
+        $crate::sync::SpinLockIrq::new($data, $crate::optional_name!($($name)?), $crate::static_lock_class!())
+    };
+}

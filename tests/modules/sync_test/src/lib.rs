@@ -1,0 +1,118 @@
+//! Test module for allocation and synchronisation: `KBox`, `KVec`, `Arc`, `pin_init!`, the
+//! locks and `CondVar`, exercised at load time; each check prints `ok` or `FAILED`.
+
+#![no_std]
+
+use core::sync::atomic::{AtomicUsize, Ordering};
+use kernel::prelude::*;
+
+module! {
+    type: SyncTest,
+    name: "sync_test",
+    license: "GPL",
+}
+
+static DROPS: AtomicUsize = AtomicUsize::new(0);
+
+struct Counted(u32);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        DROPS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+struct Shared {
+    list: Mutex<KVec<u32>>,
+    hits: SpinLock<u64>,
+    irq_hits: SpinLockIrq<u64>,
+    ready: CondVar,
+    name: &'static str,
+}
+
+fn check(what: &str, ok: bool) {
+    if ok {
+        pr_info!("{what}: ok\n");
+    } else {
+        pr_err!("{what}: FAILED\n");
+    }
+}
+
+fn run() -> Result {
+    let b = KBox::new([7u8; 100], GFP_KERNEL)?;
+    check("kbox", b.iter().all(|&x| x == 7));
+    let aligned = KBox::new(Aligned([9; 4]), GFP_KERNEL)?;
+    check("kbox alignment 256", (&*aligned as *const Aligned as usize) % 256 == 0 && aligned.0[3] == 9);
+
+    let mut v = KVec::new();
+    for i in 0..1000u32 {
+        v.push(i, GFP_KERNEL)?;
+    }
+    v.extend_from_slice(&[1, 2, 3], GFP_KERNEL)?;
+    check("kvec", v.len() == 1003 && v[999] == 999 && v[1002] == 3 && v.pop() == Some(3));
+
+    let shared = Arc::pin_init(
+        pin_init!(Shared {
+            list <- new_mutex!(KVec::new(), "sync_test_list"),
+            hits <- new_spinlock!(0),
+            irq_hits <- new_spinlock_irq!(0),
+            ready <- new_condvar!(),
+            name: "shared",
+        }),
+        GFP_KERNEL,
+    )?;
+    let other = shared.clone();
+    other.list.lock().push(5, GFP_KERNEL)?;
+    *other.hits.lock() += 2;
+    *other.irq_hits.lock() += 3;
+    other.ready.notify_all();
+    check(
+        "arc+locks",
+        shared.list.lock()[0] == 5 && *shared.hits.lock() == 2 && *shared.irq_hits.lock() == 3,
+    );
+    check("pin_init plain field", shared.name == "shared");
+    match shared.list.lock_interruptible() {
+        Ok(guard) => check("lock_interruptible", guard.len() == 1),
+        Err(e) => check("lock_interruptible", e == EINTR),
+    }
+    drop(shared);
+    drop(other);
+
+    DROPS.store(0, Ordering::Relaxed);
+    {
+        let a = Arc::new(Counted(1), GFP_KERNEL)?;
+        let b = a.clone();
+        drop(a);
+        check("arc keeps value while shared", DROPS.load(Ordering::Relaxed) == 0 && b.0 == 1);
+    }
+    check("arc drops value with last ref", DROPS.load(Ordering::Relaxed) == 1);
+
+    // A failing field initializer drops the fields already initialised.
+    DROPS.store(0, Ordering::Relaxed);
+    let failing: Result<Pin<KBox<Pair>>> =
+        KBox::pin_init(pin_init!(Pair { first: Counted(1), second <- fail() }), GFP_KERNEL);
+    check("pin_init failure drops earlier fields", failing.is_err() && DROPS.load(Ordering::Relaxed) == 1);
+    Ok(())
+}
+
+#[repr(align(256))]
+struct Aligned([u8; 4]);
+
+struct Pair {
+    first: Counted,
+    second: Counted,
+}
+
+fn fail() -> impl PinInit<Counted> {
+    // SAFETY: the closure initialises nothing and fails.
+    unsafe { kernel::init::pin_init_from_closure(|_| Err(ENOSPC)) }
+}
+
+struct SyncTest;
+
+impl kernel::Module for SyncTest {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        run()?;
+        Ok(SyncTest)
+    }
+}
