@@ -4,7 +4,7 @@
 //! be initialised where it will live. An initializer ([`PinInit`]) is a recipe that writes an
 //! object into memory it is given; [`KBox::pin_init`](crate::alloc::KBox::pin_init) and
 //! [`Arc::pin_init`](crate::sync::Arc::pin_init) allocate that memory and run the recipe.
-//! [`pin_init!`] combines the initializers of a struct's fields, dropping what was already
+//! [`pin_init!`](crate::pin_init) combines the initializers of a struct's fields, dropping what was already
 //! initialised if a later field fails.
 //!
 //! ```ignore

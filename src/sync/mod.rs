@@ -25,7 +25,7 @@ use crate::types::Opaque;
 
 /// A lockdep class: which locks lockdep treats as one for its dependency tracking.
 ///
-/// Lives in a `static` (lockdep requires static storage); [`static_lock_class!`] makes one per
+/// Lives in a `static` (lockdep requires static storage); [`static_lock_class!`](crate::static_lock_class) makes one per
 /// call site.
 #[repr(transparent)]
 pub struct LockClassKey(Opaque<bindings::lock_class_key>);
