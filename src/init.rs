@@ -1,4 +1,4 @@
-//! In-place initialisation of objects that must not move: [`PinInit`] and [`pin_init!`].
+//! In-place initialisation of objects that must not move: [`PinInit`] and [`pin_init!`](crate::pin_init).
 //!
 //! A kernel mutex, wait queue or timer contains pointers to itself once initialised, so it must
 //! be initialised where it will live. An initializer ([`PinInit`]) is a recipe that writes an
