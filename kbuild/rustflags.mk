@@ -21,4 +21,13 @@ rust-kflags-$(CONFIG_CALL_PADDING) += \
 rust-kflags-$(if $(filter-out 0,$(CONFIG_FUNCTION_ALIGNMENT)),y) += \
 	-Zmin-function-alignment=$(CONFIG_FUNCTION_ALIGNMENT)
 
+# KASAN (generic): Rust memory accesses are checked too, against the kernel's shadow mapping,
+# with the settings the kernel uses for C (scripts/Makefile.kasan).
+ifdef CONFIG_KASAN_GENERIC
+rust-kflags-y += -Zsanitizer=kernel-address -Zsanitizer-recover=kernel-address \
+	-Cllvm-args=-asan-mapping-offset=$(CONFIG_KASAN_SHADOW_OFFSET) \
+	-Cllvm-args=-asan-instrumentation-with-call-threshold=$(if $(CONFIG_KASAN_OUTLINE),0,10000) \
+	-Cllvm-args=-asan-stack=$(if $(CONFIG_KASAN_STACK),1,0) -Cllvm-args=-asan-globals=1
+endif
+
 RUST_KBUILD_FLAGS := $(rust-kflags) $(rust-kflags-y)

@@ -140,9 +140,6 @@ impl bindgen::callbacks::ParseCallbacks for ConstHelpers {
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let kernel = Kernel::locate(&out_dir).unwrap_or_else(|e| fail(e));
-    kernel.rerun_if_changed();
-    kernel.emit_cfgs();
-    kernel.export(&out_dir).unwrap_or_else(|e| fail(e));
     println!("cargo::rerun-if-changed=headers.h");
 
     let mut builder = bindgen_builder(&kernel).header("headers.h").parse_callbacks(Box::new(ConstHelpers));
@@ -162,4 +159,9 @@ fn main() {
 
     let header = std::path::absolute("headers.h").unwrap_or_else(|e| fail(e));
     kernel.check_layouts(&header, LAYOUTS, &out_dir).unwrap_or_else(|e| fail(e));
+
+    // Last, so that a failure above is not buried under thousands of cfg lines.
+    kernel.rerun_if_changed();
+    kernel.export(&out_dir).unwrap_or_else(|e| fail(e));
+    kernel.emit_cfgs();
 }

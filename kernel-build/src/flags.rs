@@ -6,6 +6,9 @@ use std::path::Path;
 const PROBE_DEFINES: &[&str] =
     &["-DKBUILD_MODFILE=", "-DKBUILD_BASENAME=", "-DKBUILD_MODNAME=", "-D__KBUILD_MODNAME="];
 
+/// gcc-only options whose value is the next argument (`--param asan-stack=1`).
+const GCC_ONLY_WITH_VALUE: &[&str] = &["--param"];
+
 /// Options that take their value as the next argument and may name a path relative to the tree.
 const PATH_OPTIONS: &[&str] = &["-I", "-include", "-isystem", "-iquote", "-imacros"];
 
@@ -43,7 +46,6 @@ const GCC_ONLY: &[&str] = &[
     "-fno-inline-functions-called-once",
     "-femit-struct-debug-baseonly",
     "--param=",
-    "--param",
     // Sanitizer and plugin settings (KASAN, UBSAN, gcc plugins).
     "-fasan-shadow-offset=",
     "-fsanitize=",
@@ -109,7 +111,15 @@ pub fn clang_args(gcc: &[String]) -> Vec<String> {
         })
     };
     let warning = |arg: &str| arg.starts_with("-W") && !arg.starts_with("-Wp,");
-    let mut out: Vec<String> = gcc.iter().filter(|a| !gcc_only(a) && !warning(a)).cloned().collect();
+    let mut out = Vec::new();
+    let mut args = gcc.iter();
+    while let Some(arg) = args.next() {
+        if GCC_ONLY_WITH_VALUE.contains(&arg.as_str()) {
+            args.next();
+        } else if !gcc_only(arg) && !warning(arg) {
+            out.push(arg.clone());
+        }
+    }
     if !out.iter().any(|a| a == "-DMODULE") {
         out.push("-DMODULE".into());
     }
@@ -184,6 +194,7 @@ mod tests {
             "--param=asan-stack=1",
             "-fmin-function-alignment=16",
         ]);
+        let separate_values = strings(&["--param", "asan-globals=1", "--param", "asan-stack=1"]);
         let kept = strings(&[
             "-nostdinc",
             "-funsigned-char",
@@ -194,10 +205,11 @@ mod tests {
             "-mno-sse",
         ]);
         let mut input = rejected.clone();
+        input.extend(separate_values.iter().cloned());
         input.extend(kept.iter().cloned());
         input.extend(strings(&["-Wall", "-Werror=strict-prototypes", "-Wno-sign-compare"]));
         let out = clang_args(&input);
-        for flag in &rejected {
+        for flag in rejected.iter().chain(&separate_values) {
             assert!(!out.contains(flag), "{flag} should be dropped");
         }
         for flag in &kept {
