@@ -16,6 +16,7 @@ class Results:
     def __init__(self):
         self.passed = 0
         self.failed = []
+        self.figures = {}
 
     def check(self, name, ok, detail=""):
         """Records one check; `detail` explains a failure."""
@@ -27,9 +28,15 @@ class Results:
             print(f"FAIL {name}" + (f": {detail}" if detail else ""), flush=True)
         return ok
 
+    def figure(self, name, value):
+        """Adds `value` to a figure of the summary (e.g. fuzz iterations over every kernel)."""
+        self.figures[name] = self.figures.get(name, 0) + value
+
     def summary(self):
         for name in self.failed:
             print(f"  failed: {name}")
+        for name, value in self.figures.items():
+            print(f"  {name}: {value}")
         print(f"{self.passed} passed, {len(self.failed)} failed")
         return not self.failed
 

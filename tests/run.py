@@ -4,6 +4,8 @@ and one boot (two CPUs) that exercises the modules from user space. Ends with
 `N passed, N failed`.
 
 Usage: tests/run.py [--kernel NAME]... [--no-host]
+Kernels: 6.1, 6.1-rt, 6.12, 6.12-rt (Debian 12 and bookworm-backports), 6.12-trixie (Debian 13),
+6.1-debug (built here with KASAN, lockdep, kmemleak and failslab); all by default.
 
 Each suite module may define:
   MODULES                                     module directories, built and checked per kernel
@@ -17,12 +19,13 @@ import argparse
 import sys
 
 import foundation
+import hardening
 import safe_api
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
-KERNELS = ["6.1", "6.12"]
-SUITES = [foundation, safe_api]
+KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
+SUITES = [foundation, safe_api, hardening]
 
 
 def hooks(name):
@@ -65,7 +68,9 @@ def main():
         say("host checks: unit tests, lints, docs, error messages")
         for check in hooks("host_checks"):
             check(results, toolchain, kernels[0])
+    results.figure(f"kernels passed (of {len(kernels)})", 0)
     for kernel in kernels:
+        failed_before = len(results.failed)
         say(f"kernel {kernel.name} ({kernel.release}): building and checking modules")
         modules = build_checks(results, kernel)
         for check in hooks("built"):
@@ -79,6 +84,7 @@ def main():
         results.check(f"{kernel.name}: the guest ran every step", booted, tail(guest.console))
         for check in hooks("guest_checks"):
             check(results, kernel, guest)
+        results.figure(f"kernels passed (of {len(kernels)})", int(len(results.failed) == failed_before))
     sys.exit(0 if results.summary() else 1)
 
 
