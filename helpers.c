@@ -115,6 +115,11 @@ int rust_helper_signal_pending(struct task_struct *t)
 	return signal_pending(t);
 }
 
+bool rust_helper_in_task(void)
+{
+	return in_task();
+}
+
 void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p)
 {
 	poll_wait(filp, wait_address, p);

@@ -12,6 +12,7 @@
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -54,6 +55,9 @@ void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
 void rust_helper_init_wait(struct wait_queue_entry *wq_entry);
 struct task_struct *rust_helper_get_current(void);
 int rust_helper_signal_pending(struct task_struct *t);
+
+/* <linux/preempt.h>: whether the CPU runs a task, not an interrupt, softirq or NMI. */
+bool rust_helper_in_task(void);
 
 /* <linux/poll.h> */
 void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p);

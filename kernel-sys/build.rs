@@ -30,6 +30,8 @@ const FUNCTIONS: &[&str] = &[
     "kernel_param_unlock",
     "sysfs_emit",
     "kstrtos8",
+    "scnprintf",
+    "msleep",
     "kthread_create_on_node",
     "kthread_should_stop",
     "kthread_stop",
@@ -120,6 +122,7 @@ const LAYOUTS: &[TypeLayout<'_>] = &[
     ("struct module", &[]),
     ("struct kernel_param", &["name", "mod", "ops", "perm", "level", "flags", "arg"]),
     ("struct kernel_param_ops", &["flags", "set", "get", "free"]),
+    ("struct kparam_array", &["max", "elemsize", "num", "ops", "elem"]),
     (
         "struct file_operations",
         &["owner", "llseek", "read", "write", "poll", "unlocked_ioctl", "compat_ioctl", "open", "release"],

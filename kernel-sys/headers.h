@@ -5,6 +5,7 @@
  */
 
 #include <generated/utsrelease.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/fs.h>

@@ -38,6 +38,7 @@ pub mod bindings;
 pub mod error;
 pub mod init;
 pub mod module;
+pub mod module_param;
 mod panic;
 pub mod prelude;
 pub mod print;

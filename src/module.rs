@@ -74,7 +74,7 @@ impl ThisModule {
     /// ```ignore
     /// fops.owner = module.as_ptr();
     /// ```
-    pub fn as_ptr(&self) -> *mut bindings::module {
+    pub const fn as_ptr(&self) -> *mut bindings::module {
         self.0
     }
 }

@@ -20,12 +20,13 @@ import sys
 
 import foundation
 import hardening
+import params
 import safe_api
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
-SUITES = [foundation, safe_api, hardening]
+SUITES = [foundation, safe_api, params, hardening]
 
 
 def hooks(name):

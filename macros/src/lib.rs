@@ -1,6 +1,7 @@
 //! Procedural macros of the `kernel` crate. Use them through `kernel` (`kernel::module!`).
 
 mod module;
+mod params;
 mod parse;
 
 use proc_macro::TokenStream;
@@ -20,12 +21,20 @@ use proc_macro::TokenStream;
 ///     description: "Says hello",
 ///     license: "GPL",
 ///     alias: ["hello-rust"],
+///     params: {
+///         greetings: u32 { default: 1, description: "How many times", permissions: 0o444 },
+///         name: str { default: "world", description: "Whom to greet" },
+///     },
 /// }
 /// ```
 ///
 /// Keys: `type` (implements `kernel::Module`), `name` (the `.ko` name, used as log prefix),
 /// `author` or `authors`, `description`, `license` (required, as for `MODULE_LICENSE`), `alias`,
 /// `firmware`, `version`, and `params` (see the `kernel::module_param` documentation).
+///
+/// Each parameter becomes a `static` of the same name in a `module_parameters` module next to the
+/// invocation (`module_parameters::greetings.get()`), a `struct kernel_param` in the `__param`
+/// section, and `parm`/`parmtype` lines in `.modinfo`.
 #[proc_macro]
 pub fn module(input: TokenStream) -> TokenStream {
     match module::expand(input) {

@@ -1,7 +1,8 @@
 //! The expansion of `module!`.
 
+use crate::params::{self, Param};
 use crate::parse::{Parser, Result};
-use proc_macro::TokenStream;
+use proc_macro::{Delimiter, TokenStream};
 use std::fmt::Write;
 
 /// What a `module!` invocation declares.
@@ -15,6 +16,7 @@ struct Info {
     aliases: Vec<String>,
     firmware: Vec<String>,
     version: Option<String>,
+    params: Vec<Param>,
 }
 
 fn parse(input: TokenStream) -> Result<Info> {
@@ -37,6 +39,7 @@ fn parse(input: TokenStream) -> Result<Info> {
             "alias" => info.aliases = p.strings()?,
             "firmware" => info.firmware = p.strings()?,
             "version" => info.version = Some(p.string()?),
+            "params" => info.params = params::parse(&mut p.group(Delimiter::Brace)?)?,
             _ => return Err(format!("module!: unknown key `{key}`")),
         }
         p.comma()?;
@@ -88,8 +91,12 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     entries.extend(info.aliases.iter().map(|a| ("alias", a.as_str())));
     entries.extend(info.firmware.iter().map(|f| ("firmware", f.as_str())));
     entries.extend(info.version.iter().map(|v| ("version", v.as_str())));
+    let param_entries = params::modinfo(&info.params);
+    entries.extend(param_entries.iter().map(|(tag, value)| (*tag, value.as_str())));
 
     let mut code = modinfo(&entries);
+    let mut splices = params::Splices::default();
+    code.push_str(&params::code(&info.params, &mut splices));
     let _ = write!(
         code,
         r#"
@@ -134,5 +141,6 @@ mod __module_glue {{
         prefix = format_args!("c{:?}", info.name),
         type_ = info.type_,
     );
-    code.parse().map_err(|e| format!("module!: generated code does not parse: {e}"))
+    let code = code.parse().map_err(|e| format!("module!: generated code does not parse: {e}"))?;
+    Ok(splices.apply(code))
 }

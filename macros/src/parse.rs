@@ -71,9 +71,27 @@ impl Parser {
         }
     }
 
+    /// The contents of a group with this delimiter if one comes next; else nothing is consumed.
+    pub fn try_group(&mut self, delimiter: Delimiter) -> Option<Parser> {
+        match self.0.peek() {
+            Some(TokenTree::Group(g)) if g.delimiter() == delimiter => {
+                let inner = Parser::new(g.stream());
+                self.0.next();
+                Some(inner)
+            }
+            _ => None,
+        }
+    }
+
     /// Everything up to the next top-level `,` (or the end), as source text: an expression or a
     /// type.
     pub fn until_comma(&mut self) -> Result<String> {
+        self.tokens_until_comma().map(|tokens| tokens.to_string())
+    }
+
+    /// Like [`Parser::until_comma`], as tokens: they keep their spans, so that the compiler's
+    /// errors and lints point at the user's code.
+    pub fn tokens_until_comma(&mut self) -> Result<TokenStream> {
         let mut tokens = TokenStream::new();
         while let Some(token) = self.0.peek() {
             if matches!(token, TokenTree::Punct(p) if p.as_char() == ',' && p.spacing() == Spacing::Alone) {
@@ -84,7 +102,7 @@ impl Parser {
         if tokens.is_empty() {
             return Err("module!: expected a value before `,`".into());
         }
-        Ok(tokens.to_string())
+        Ok(tokens)
     }
 }
 

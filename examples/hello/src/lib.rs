@@ -1,4 +1,4 @@
-//! The reference Rust kernel module: prints on load and unload.
+//! The reference Rust kernel module: prints on load (`greetings` times) and unload.
 
 #![no_std]
 
@@ -11,13 +11,22 @@ module! {
     description: "Hello world from Rust, built by Kbuild against a stock kernel",
     license: "GPL",
     alias: ["rust-hello"],
+    params: {
+        greetings: u32 {
+            default: 1,
+            description: "How many times to say hello",
+            permissions: 0o444,
+        },
+    },
 }
 
 struct Hello;
 
 impl kernel::Module for Hello {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        pr_info!("Hello from Rust! (kernel {})\n", kernel::UTS_RELEASE);
+        for _ in 0..module_parameters::greetings.get() {
+            pr_info!("Hello from Rust! (kernel {})\n", kernel::UTS_RELEASE);
+        }
         Ok(Hello)
     }
 }
