@@ -17,12 +17,13 @@ import argparse
 import sys
 
 import foundation
+import misc
 import safe_api
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.12"]
-SUITES = [foundation, safe_api]
+SUITES = [foundation, safe_api, misc]
 
 
 def hooks(name):
