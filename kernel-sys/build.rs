@@ -40,6 +40,8 @@ const FUNCTIONS: &[&str] = &[
     "noop_llseek",
     "nonseekable_open",
     "stream_open",
+    "vfs_setpos",
+    "compat_ptr_ioctl",
 ];
 const TYPES: &[&str] = &[
     "module",
@@ -127,6 +129,8 @@ const LAYOUTS: &[TypeLayout<'_>] = &[
         "struct file_operations",
         &["owner", "llseek", "read", "write", "poll", "unlocked_ioctl", "compat_ioctl", "open", "release"],
     ),
+    ("struct miscdevice", &["minor", "name", "fops", "mode"]),
+    ("struct file", &["f_op", "private_data", "f_flags", "f_pos"]),
     ("gfp_t", &[]),
 ];
 

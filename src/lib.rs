@@ -36,17 +36,23 @@ extern crate alloc as alloc_crate;
 pub mod alloc;
 pub mod bindings;
 pub mod error;
+pub mod fs;
 pub mod init;
+pub mod ioctl;
+pub mod miscdevice;
 pub mod module;
 pub mod module_param;
 mod panic;
+pub mod poll;
 pub mod prelude;
 pub mod print;
 pub mod str;
 pub mod sync;
+pub mod transmute;
 pub mod types;
+pub mod uaccess;
 
-pub use macros::module;
+pub use macros::{module, vtable};
 pub use module::{Module, ThisModule};
 
 /// The release of the kernel this module was built for (`UTS_RELEASE`), e.g. `6.1.0-56-amd64`.

@@ -79,6 +79,13 @@ impl ThisModule {
     }
 }
 
+/// The `struct module` of the module this code is linked into, usable in constants.
+///
+/// Every module links its own copy of this crate, so `__this_module` (which Kbuild defines in the
+/// module's `.mod.c` file) is always the module's own: this is its `THIS_MODULE`. File operation
+/// tables are constants built at compile time and need it for their `owner` field.
+pub(crate) const THIS_MODULE_PTR: *mut bindings::module = &raw mut bindings::__this_module;
+
 /// Where [`module!`](crate::module!) keeps the module's instance between `init_module` and
 /// `cleanup_module`.
 ///

@@ -180,12 +180,14 @@ class Guest:
         return "\n".join(l for o in self.outputs.values() for l in o["dmesg"])
 
 
-def guest_program(name):
-    """Compiles tests/guest/<name>.c into a static binary for the guest; returns its path."""
+def guest_program(name, flags=()):
+    """Compiles tests/guest/<name>.c into a static binary for the guest, with extra gcc `flags`;
+    returns its path."""
     source = ROOT / "tests/guest" / f"{name}.c"
     binary = ROOT / "target/guest" / name
     binary.parent.mkdir(parents=True, exist_ok=True)
-    status, out = run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-pthread", "-o", str(binary), str(source)])
+    status, out = run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-pthread", *flags, "-o", str(binary),
+                       str(source)])
     if status != 0:
         raise RuntimeError(f"compiling {source}:\n{out}")
     return binary

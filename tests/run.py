@@ -20,13 +20,14 @@ import sys
 
 import foundation
 import hardening
+import misc
 import params
 import safe_api
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
-SUITES = [foundation, safe_api, params, hardening]
+SUITES = [foundation, safe_api, params, misc, hardening]
 
 
 def hooks(name):

@@ -3,6 +3,7 @@
 mod module;
 mod params;
 mod parse;
+mod vtable;
 
 use proc_macro::TokenStream;
 
@@ -38,6 +39,42 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn module(input: TokenStream) -> TokenStream {
     match module::expand(input) {
+        Ok(code) => code,
+        Err(message) => format!("::core::compile_error!({message:?});").parse().unwrap_or_default(),
+    }
+}
+
+/// Marks a trait whose implementations become a table of C function pointers, and the impls of
+/// such a trait, so that code building the table knows which methods an impl defines.
+///
+/// On the trait, each method `foo` gets a constant `HAS_FOO`, `false` by default; on an impl, the
+/// constant is `true` for each method the impl defines. The table then holds a C callback for
+/// exactly those methods and `NULL` for the others, so the kernel applies its own default
+/// behaviour for them. An impl of a `#[vtable]` trait without the attribute does not compile.
+///
+/// ```ignore
+/// #[vtable]
+/// pub trait Operations {
+///     fn open() -> Result;
+///     fn read(buf: &mut [u8]) -> Result<usize> {
+///         Err(EINVAL)
+///     }
+/// }
+///
+/// struct Device;
+///
+/// #[vtable]
+/// impl Operations for Device {
+///     fn open() -> Result {
+///         Ok(())
+///     }
+/// }
+///
+/// const _: () = assert!(Device::HAS_OPEN && !Device::HAS_READ);
+/// ```
+#[proc_macro_attribute]
+pub fn vtable(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match vtable::expand(attr, item) {
         Ok(code) => code,
         Err(message) => format!("::core::compile_error!({message:?});").parse().unwrap_or_default(),
     }

@@ -95,7 +95,7 @@ impl CondVar {
         };
     }
 
-    /// The kernel wait queue, for `poll` (see `kernel::miscdevice::PollTable`).
+    /// The kernel wait queue, for `poll` (see [`PollTable`](crate::poll::PollTable)).
     pub fn wait_queue(&self) -> *mut bindings::wait_queue_head {
         self.wait_queue_head.get()
     }

@@ -1,0 +1,230 @@
+//! An example misc device, `/dev/rust_misc`: a ring buffer of up to 4096 bytes shared by every
+//! open file.
+//!
+//! - `write()` appends. A write of at most the buffer's limit is atomic: it waits until it fits
+//!   whole (records from concurrent writers never interleave). A longer write waits for any
+//!   room and stores what fits, returning that (short) count.
+//! - `read()` takes the oldest bytes, up to the requested length, waiting while the buffer is
+//!   empty. `read()` and `write()` of 0 bytes return 0 at once.
+//! - With `O_NONBLOCK`, both fail with `EAGAIN` instead of waiting. A signal interrupts a wait:
+//!   the call fails with `EINTR`, or restarts if the handler has `SA_RESTART`.
+//! - A copy from or to a bad user address fails with `EFAULT` and changes nothing: no data is
+//!   consumed or stored.
+//! - `poll()`: readable when data is buffered, writable when there is room for a byte.
+//! - The device is a stream: `lseek()`, `pread()` and `pwrite()` fail with `ESPIPE`.
+//! - ioctls (type `'r'`): [`RUST_MISC_GET_LEN`], [`RUST_MISC_CLEAR`], [`RUST_MISC_SET_LIMIT`],
+//!   [`RUST_MISC_XCHG_LIMIT`], [`RUST_MISC_GET_STATS`]; any other command fails with `ENOTTY`.
+
+#![no_std]
+
+mod ring;
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::fs::File;
+use kernel::ioctl::{_IO, _IOC_SIZE, _IOR, _IOW, _IOWR};
+use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+use kernel::poll::{PollMask, PollTable};
+use kernel::prelude::*;
+use kernel::sync::{lock::Backend, Guard};
+use kernel::uaccess::{UserPtr, UserSlice, UserSliceReader, UserSliceWriter};
+use ring::Ring;
+
+module! {
+    type: RustMiscModule,
+    name: "rust_misc",
+    authors: ["kmod-rs developers"],
+    description: "Example misc device: a ring buffer with blocking reads and writes, ioctls and poll",
+    license: "GPL",
+}
+
+/// `u32` out: how many bytes are buffered.
+pub const RUST_MISC_GET_LEN: u32 = _IOR::<u32>(b'r', 1);
+/// Discards the buffered data.
+pub const RUST_MISC_CLEAR: u32 = _IO(b'r', 2);
+/// `u32` in: how many bytes the buffer may hold, `1..=4096` (else `EINVAL`).
+pub const RUST_MISC_SET_LIMIT: u32 = _IOW::<u32>(b'r', 3);
+/// `u32` in and out: sets the limit like [`RUST_MISC_SET_LIMIT`] and returns the old one.
+pub const RUST_MISC_XCHG_LIMIT: u32 = _IOWR::<u32>(b'r', 4);
+/// `[u64; 2]` out: bytes read and bytes written through this open file.
+pub const RUST_MISC_GET_STATS: u32 = _IOR::<[u64; 2]>(b'r', 5);
+
+/// The state all open files share.
+struct Shared {
+    ring: Mutex<Ring>,
+    /// Notified when data arrives.
+    readable: CondVar,
+    /// Notified when room appears.
+    writable: CondVar,
+}
+
+impl Shared {
+    fn set_limit(&self, limit: u32) -> Result<u32> {
+        let old = self.ring.lock().set_limit(usize::try_from(limit)?)?;
+        self.writable.notify_all();
+        Ok(u32::try_from(old)?)
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        pr_info!("buffer freed ({} bytes unread)\n", self.ring.lock().len());
+    }
+}
+
+/// Waits on `cv`, with the lock of `ring` released meanwhile, until `ready` holds. Fails with
+/// `EAGAIN` instead of waiting on a non-blocking file, and with `ERESTARTSYS` when a signal
+/// arrives (the system call then fails with `EINTR` or restarts, as the signal handler asks).
+fn wait_until<B: Backend>(
+    ring: &mut Guard<'_, Ring, B>,
+    cv: &CondVar,
+    file: &File,
+    ready: impl Fn(&Ring) -> bool,
+) -> Result {
+    while !ready(ring) {
+        if file.is_nonblocking() {
+            return Err(EAGAIN);
+        }
+        if cv.wait_interruptible(ring) {
+            return Err(ERESTARTSYS);
+        }
+    }
+    Ok(())
+}
+
+/// The state of one open file.
+struct OpenFile {
+    shared: Arc<Shared>,
+    bytes_read: AtomicU64,
+    bytes_written: AtomicU64,
+}
+
+struct RustMisc;
+
+#[vtable]
+impl MiscDevice for RustMisc {
+    type Shared = Shared;
+    type Ptr = KBox<OpenFile>;
+
+    fn open(shared: &Arc<Shared>, _file: &File) -> Result<KBox<OpenFile>> {
+        let state = OpenFile {
+            shared: shared.clone(),
+            bytes_read: AtomicU64::new(0),
+            bytes_written: AtomicU64::new(0),
+        };
+        Ok(KBox::new(state, GFP_KERNEL)?)
+    }
+
+    fn read(this: &OpenFile, file: &File, buf: &mut UserSliceWriter, _pos: &mut i64) -> Result {
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let shared = &this.shared;
+        let mut ring = shared.ring.lock();
+        wait_until(&mut ring, &shared.readable, file, |ring| ring.len() > 0)?;
+        let n = ring.len().min(buf.len());
+        let (first, second) = ring.peek(n);
+        // Consumed only once both pieces reached user space: a fault loses no data.
+        buf.write_slice(first)?;
+        buf.write_slice(second)?;
+        ring.consume(n);
+        drop(ring);
+        shared.writable.notify_all();
+        this.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn write(this: &OpenFile, file: &File, buf: &mut UserSliceReader, _pos: &mut i64) -> Result {
+        let len = buf.len();
+        if len == 0 {
+            return Ok(());
+        }
+        let shared = &this.shared;
+        let mut ring = shared.ring.lock();
+        // A write that can fit whole waits until it does; a longer one for any room.
+        wait_until(&mut ring, &shared.writable, file, |ring| {
+            ring.space() >= if len <= ring.limit() { len } else { 1 }
+        })?;
+        let n = len.min(ring.space());
+        let (first, second) = ring.room(n);
+        // Stored only once both pieces arrived: a fault adds nothing.
+        buf.read_slice(first)?;
+        buf.read_slice(second)?;
+        ring.commit(n);
+        drop(ring);
+        shared.readable.notify_all();
+        this.bytes_written.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn ioctl(this: &OpenFile, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        let shared = &this.shared;
+        let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd) as usize);
+        match cmd {
+            RUST_MISC_GET_LEN => {
+                let len = u32::try_from(shared.ring.lock().len())?;
+                user.writer().write(&len)?;
+            }
+            RUST_MISC_CLEAR => {
+                shared.ring.lock().clear();
+                shared.writable.notify_all();
+            }
+            RUST_MISC_SET_LIMIT => {
+                shared.set_limit(user.reader().read()?)?;
+            }
+            RUST_MISC_XCHG_LIMIT => {
+                let (mut input, mut output) = user.reader_writer();
+                let old = shared.set_limit(input.read()?)?;
+                output.write(&old)?;
+            }
+            RUST_MISC_GET_STATS => {
+                let stats =
+                    [this.bytes_read.load(Ordering::Relaxed), this.bytes_written.load(Ordering::Relaxed)];
+                user.writer().write(&stats)?;
+            }
+            _ => return Err(ENOTTY),
+        }
+        Ok(0)
+    }
+
+    fn poll<'a>(this: &'a OpenFile, _file: &'a File, table: &mut PollTable<'a>) -> PollMask {
+        table.register_wait(&this.shared.readable);
+        table.register_wait(&this.shared.writable);
+        let ring = this.shared.ring.lock();
+        let mut mask = PollMask::empty();
+        if ring.len() > 0 {
+            mask |= PollMask::IN | PollMask::RDNORM;
+        }
+        if ring.space() > 0 {
+            mask |= PollMask::OUT | PollMask::WRNORM;
+        }
+        mask
+    }
+}
+
+struct RustMiscModule {
+    _registration: MiscDeviceRegistration<RustMisc>,
+}
+
+impl kernel::Module for RustMiscModule {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let ring = Ring::new()?;
+        let shared = Arc::pin_init(
+            pin_init!(Shared {
+                ring <- new_mutex!(ring, "rust_misc_ring"),
+                readable <- new_condvar!("rust_misc_readable"),
+                writable <- new_condvar!("rust_misc_writable"),
+            }),
+            GFP_KERNEL,
+        )?;
+        let options = MiscDeviceOptions::new(c"rust_misc").mode(0o666);
+        let registration = MiscDeviceRegistration::register(options, shared)?;
+        pr_info!("registered /dev/rust_misc (minor {})\n", registration.minor());
+        Ok(RustMiscModule { _registration: registration })
+    }
+}
+
+impl Drop for RustMiscModule {
+    fn drop(&mut self) {
+        pr_info!("removing /dev/rust_misc\n");
+    }
+}

@@ -1,0 +1,340 @@
+//! User-space memory: [`UserSlice`], read with a [`UserSliceReader`] and written with a
+//! [`UserSliceWriter`], over `copy_from_user()` and `copy_to_user()`.
+//!
+//! A user pointer is just a number: user space chooses it, so it may point anywhere, including
+//! into the kernel or at nothing, and another thread may change or unmap the memory at any
+//! time. Every access therefore goes through the copy functions, which check the address and
+//! recover from faults; a copy that fails, even in part, is reported as `EFAULT`.
+//!
+//! Each byte is read at most once: a reader only moves forward, and after a failed copy it is
+//! empty. Checking a value and then reading it again from user space (a "double fetch") would let
+//! user space change it in between; reading it once into kernel memory and checking that copy
+//! cannot be raced.
+//!
+//! Copies may sleep (they may fault pages in): never call them with a spinlock held.
+//!
+//! ```ignore
+//! fn ioctl(this: &Device, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+//!     let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd) as usize);
+//!     match cmd {
+//!         SET_LEVEL => this.set_level(user.reader().read::<u32>()?)?,
+//!         GET_LEVEL => user.writer().write(&this.level())?,
+//!         _ => return Err(ENOTTY),
+//!     }
+//!     Ok(0)
+//! }
+//! ```
+
+use crate::bindings;
+use crate::error::{code::EFAULT, Result};
+use crate::transmute::{AsBytes, FromBytes};
+use core::ffi::{c_ulong, c_void};
+use core::mem::MaybeUninit;
+
+/// An address in user space, as system calls pass it (a `void __user *`).
+///
+/// Any value is allowed: the copy functions reject addresses user space may not access.
+///
+/// ```
+/// use kernel::uaccess::UserPtr;
+/// let ptr = UserPtr::from_addr(0x1000);
+/// assert_eq!(ptr.addr(), 0x1000);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserPtr(usize);
+
+impl UserPtr {
+    /// A user pointer from an address (an ioctl argument, a register).
+    ///
+    /// ```
+    /// const ARG: kernel::uaccess::UserPtr = kernel::uaccess::UserPtr::from_addr(0x7fff_0000);
+    /// ```
+    pub const fn from_addr(addr: usize) -> UserPtr {
+        UserPtr(addr)
+    }
+
+    /// A user pointer from a C `__user` pointer, such as the buffer of `read()`.
+    ///
+    /// ```
+    /// let ptr = kernel::uaccess::UserPtr::from_ptr(0x2000 as *const u8);
+    /// assert_eq!(ptr.addr(), 0x2000);
+    /// ```
+    pub fn from_ptr<T>(ptr: *const T) -> UserPtr {
+        UserPtr(ptr as usize)
+    }
+
+    /// The address.
+    ///
+    /// ```
+    /// assert_eq!(kernel::uaccess::UserPtr::from_addr(42).addr(), 42);
+    /// ```
+    pub const fn addr(self) -> usize {
+        self.0
+    }
+
+    /// The pointer `len` bytes further on. Wrapping is harmless: the copy functions reject
+    /// whatever address results.
+    fn advance(self, len: usize) -> UserPtr {
+        UserPtr(self.0.wrapping_add(len))
+    }
+
+    fn as_ptr(self) -> *mut c_void {
+        self.0 as *mut c_void
+    }
+}
+
+/// A range of user memory: where it starts and how long it is. Turn it into a reader, a writer
+/// or both to access it.
+///
+/// ```ignore
+/// let (mut input, mut output) = UserSlice::new(UserPtr::from_addr(arg), 8).reader_writer();
+/// let request: u64 = input.read()?;
+/// output.write(&(request * 2))?;
+/// ```
+pub struct UserSlice(Cursor);
+
+impl UserSlice {
+    /// The `len` bytes of user memory from `ptr` on.
+    ///
+    /// ```
+    /// use kernel::uaccess::{UserPtr, UserSlice};
+    /// let slice = UserSlice::new(UserPtr::from_addr(0x1000), 16);
+    /// assert_eq!(slice.len(), 16);
+    /// ```
+    pub fn new(ptr: UserPtr, len: usize) -> UserSlice {
+        UserSlice(Cursor { ptr, len })
+    }
+
+    /// The length in bytes.
+    ///
+    /// ```
+    /// use kernel::uaccess::{UserPtr, UserSlice};
+    /// assert_eq!(UserSlice::new(UserPtr::from_addr(0x1000), 8).len(), 8);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+
+    /// Whether the slice is empty.
+    ///
+    /// ```
+    /// use kernel::uaccess::{UserPtr, UserSlice};
+    /// assert!(UserSlice::new(UserPtr::from_addr(0x1000), 0).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
+    /// A reader of the slice, from its start.
+    ///
+    /// ```ignore
+    /// let value: u32 = UserSlice::new(ptr, 4).reader().read()?;
+    /// ```
+    pub fn reader(self) -> UserSliceReader {
+        UserSliceReader(self.0)
+    }
+
+    /// A writer of the slice, from its start.
+    ///
+    /// ```ignore
+    /// UserSlice::new(ptr, 4).writer().write(&42u32)?;
+    /// ```
+    pub fn writer(self) -> UserSliceWriter {
+        UserSliceWriter(self.0)
+    }
+
+    /// A reader and a writer of the same slice, for commands that read their argument and
+    /// write a result back in its place.
+    ///
+    /// ```ignore
+    /// let (mut input, mut output) = UserSlice::new(ptr, 4).reader_writer();
+    /// let old = this.swap(input.read::<u32>()?);
+    /// output.write(&old)?;
+    /// ```
+    pub fn reader_writer(self) -> (UserSliceReader, UserSliceWriter) {
+        (UserSliceReader(self.0), UserSliceWriter(self.0))
+    }
+}
+
+/// The part of a [`UserSlice`] a reader or writer has not reached yet.
+///
+/// # Invariants
+///
+/// `len` only decreases, and is 0 after a failed copy.
+#[derive(Clone, Copy)]
+struct Cursor {
+    ptr: UserPtr,
+    len: usize,
+}
+
+impl Cursor {
+    /// Runs `copy` on the next `len` bytes and moves past them. `copy` gets their user address
+    /// and length and returns how many bytes it could not copy, like `copy_*_user()`.
+    ///
+    /// `EFAULT` if fewer than `len` bytes are left, or if the copy was partial; then the cursor
+    /// ends, so that a reader never fetches a byte twice.
+    fn copy(&mut self, len: usize, copy: impl FnOnce(*mut c_void, c_ulong) -> c_ulong) -> Result {
+        if len > self.len {
+            return Err(EFAULT);
+        }
+        if copy(self.ptr.as_ptr(), len as c_ulong) != 0 {
+            // INVARIANT: nothing more is copied after a failure.
+            self.len = 0;
+            return Err(EFAULT);
+        }
+        self.ptr = self.ptr.advance(len);
+        self.len -= len;
+        Ok(())
+    }
+}
+
+/// Reads a [`UserSlice`] front to back; each byte at most once.
+///
+/// ```ignore
+/// let mut reader = UserSlice::new(ptr, len).reader();
+/// let header: u32 = reader.read()?;
+/// let mut payload = [0u8; 16];
+/// reader.read_slice(&mut payload[..reader.len().min(16)])?;
+/// ```
+pub struct UserSliceReader(Cursor);
+
+impl UserSliceReader {
+    /// How many bytes are left to read.
+    ///
+    /// ```ignore
+    /// let mut data = [0u8; 64];
+    /// let n = reader.len().min(data.len());
+    /// ```
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+
+    /// Whether everything was read.
+    ///
+    /// ```ignore
+    /// while !reader.is_empty() {
+    ///     handle(reader.read::<u32>()?);
+    /// }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
+    /// Skips `count` bytes without reading them; `EFAULT` if fewer are left.
+    ///
+    /// ```ignore
+    /// reader.skip(reader.len())?; // accept and discard the data
+    /// ```
+    pub fn skip(&mut self, count: usize) -> Result {
+        self.0.copy(count, |_, _| 0)
+    }
+
+    /// Fills `out` with the next `out.len()` bytes.
+    ///
+    /// `EFAULT` if fewer bytes are left or if user memory could not be read in full; then `out`
+    /// may hold part of the data (the rest zeroed) and the reader is left empty, so that no byte
+    /// is read twice.
+    ///
+    /// ```ignore
+    /// let mut header = [MaybeUninit::<u8>::uninit(); 8];
+    /// reader.read_raw(&mut header)?;
+    /// ```
+    pub fn read_raw(&mut self, out: &mut [MaybeUninit<u8>]) -> Result {
+        let to = out.as_mut_ptr().cast();
+        self.0.copy(out.len(), |from, len| {
+            // SAFETY: `to` is valid for writes of `len` bytes (the length of `out`);
+            // `copy_from_user` checks the user address itself and handles faults.
+            unsafe { bindings::copy_from_user(to, from, len) }
+        })
+    }
+
+    /// Fills `out` with the next `out.len()` bytes; fails like [`UserSliceReader::read_raw`].
+    ///
+    /// ```ignore
+    /// let mut data = [0u8; 64];
+    /// let n = reader.len().min(data.len());
+    /// reader.read_slice(&mut data[..n])?;
+    /// ```
+    pub fn read_slice(&mut self, out: &mut [u8]) -> Result {
+        // SAFETY: `u8` and `MaybeUninit<u8>` have the same layout, and `read_raw` writes only
+        // initialised bytes.
+        let out = unsafe { &mut *(core::ptr::from_mut(out) as *mut [MaybeUninit<u8>]) };
+        self.read_raw(out)
+    }
+
+    /// Reads a value of a plain-old-data type; fails like [`UserSliceReader::read_raw`].
+    ///
+    /// ```ignore
+    /// let limit: u32 = reader.read()?;
+    /// ```
+    pub fn read<T: FromBytes>(&mut self) -> Result<T> {
+        let mut value = MaybeUninit::<T>::uninit();
+        // SAFETY: the bytes of a `MaybeUninit<T>` may be written with anything.
+        let bytes = unsafe {
+            core::slice::from_raw_parts_mut(value.as_mut_ptr().cast::<MaybeUninit<u8>>(), size_of::<T>())
+        };
+        self.read_raw(bytes)?;
+        // SAFETY: all `size_of::<T>()` bytes were written, and any bytes are a valid `T`
+        // (`T: FromBytes`).
+        Ok(unsafe { value.assume_init() })
+    }
+}
+
+/// Writes a [`UserSlice`] front to back.
+///
+/// ```ignore
+/// let mut writer = UserSlice::new(ptr, len).writer();
+/// writer.write(&MAGIC)?;
+/// writer.write_slice(&payload)?;
+/// ```
+pub struct UserSliceWriter(Cursor);
+
+impl UserSliceWriter {
+    /// How many bytes are left to write.
+    ///
+    /// ```ignore
+    /// let n = writer.len().min(message.len());
+    /// writer.write_slice(&message[..n])?;
+    /// ```
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+
+    /// Whether the slice is full.
+    ///
+    /// ```ignore
+    /// if writer.is_empty() {
+    ///     return Ok(()); // a read of 0 bytes
+    /// }
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+
+    /// Copies `data` to the next `data.len()` bytes.
+    ///
+    /// `EFAULT` if fewer bytes are left or if user memory could not be written in full; then
+    /// part of `data` may have arrived, and the writer is left full.
+    ///
+    /// ```ignore
+    /// writer.write_slice(b"hello\n")?;
+    /// ```
+    pub fn write_slice(&mut self, data: &[u8]) -> Result {
+        let from = data.as_ptr().cast();
+        self.0.copy(data.len(), |to, len| {
+            // SAFETY: `from` is valid for reads of `len` bytes (the length of `data`);
+            // `copy_to_user` checks the user address itself and handles faults.
+            unsafe { bindings::copy_to_user(to, from, len) }
+        })
+    }
+
+    /// Writes the bytes of a plain-old-data value; fails like
+    /// [`UserSliceWriter::write_slice`].
+    ///
+    /// ```ignore
+    /// writer.write(&[bytes_read, bytes_written])?;
+    /// ```
+    pub fn write<T: AsBytes>(&mut self, value: &T) -> Result {
+        self.write_slice(value.as_bytes())
+    }
+}

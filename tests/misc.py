@@ -1,0 +1,100 @@
+"""Tests of misc devices, user memory, ioctl and poll: examples/rust_misc and
+tests/modules/misc_scratch, driven from user space by tests/guest/misc_test.c."""
+
+import re
+
+from harness import guest_program, tail
+
+MODULES = ["examples/rust_misc", "tests/modules/misc_scratch"]
+
+# The checks misc_test prints, per mode; each must print "ok <name>".
+RING_CHECKS = ["node", "rw-zero", "rw-one", "rw-page", "rw-wrap", "rw-large", "write-atomic", "efault-bad-ptr",
+               "efault-kernel-ptr", "efault-partial", "ioctl-unknown", "ioctl-get-len", "ioctl-clear",
+               "ioctl-set-limit", "ioctl-xchg-limit", "ioctl-stats", "stream-espipe", "poll-readiness",
+               "poll-timeout", "poll-wakeup", "epoll", "blocking-read", "blocking-write", "signal-eintr",
+               "signal-restart", "concurrent", "rmmod-busy-while-open"]
+SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race"]
+
+STEPS = ["misc-load", "misc-ring", "misc-compat32", "misc-unload", "scratch-load", "scratch", "scratch-unload"]
+SPLAT = re.compile(r"WARNING:|BUG:|Oops|general protection|Call Trace|possible circular locking|"
+                   r"possible recursive locking|INFO: task .* blocked|list_(add|del) corruption")
+
+
+# A freestanding i386 program: the build host has no 32-bit C library.
+COMPAT32_FLAGS = ["-m32", "-nostdlib", "-ffreestanding", "-fno-pic", "-no-pie", "-fno-stack-protector"]
+
+
+def guest_steps(guest, modules, kernel):
+    guest.add(guest_program("misc_test"), guest_program("misc_compat32", COMPAT32_FLAGS))
+    guest.step("misc-load", "insmod /rust_misc.ko && ls -l /dev/rust_misc && cat /sys/module/rust_misc/refcnt")
+    guest.step("misc-ring", "/misc_test ring")
+    guest.step("misc-compat32", "/misc_compat32")
+    guest.step("misc-unload", "rmmod rust_misc; echo \"rmmod status $?\"; ls /dev/rust_misc; "
+                              "ls -d /sys/module/rust_misc")
+    guest.step("scratch-load", "insmod /misc_scratch.ko && ls /dev/misc_scratch /dev/misc_scratch_ctl")
+    guest.step("scratch", "/misc_test scratch")
+    guest.step("scratch-unload", "rmmod misc_scratch; echo \"rmmod status $?\"; "
+                                 "ls /dev/misc_scratch /dev/misc_scratch_ctl; ls -d /sys/module/misc_scratch")
+
+
+def program_checks(results, name, output, checks):
+    lines = output.splitlines()
+    for check in checks:
+        failure = next((l for l in lines if l.startswith(f"FAIL {check}:")), None)
+        results.check(f"{name}: misc_test {check}", f"ok {check}" in lines and failure is None,
+                      failure or tail(output, 8))
+    results.check(f"{name}: misc_test reports no other failure", not any(l.startswith("FAIL ") for l in lines),
+                  "\n".join(l for l in lines if l.startswith("FAIL ")))
+
+
+def guest_checks(results, kernel, guest):
+    name = kernel.name
+    out = guest.output("misc-load")
+    results.check(f"{name}: rust_misc loads and creates /dev/rust_misc (crw-rw-rw-, refcnt 0)",
+                  guest.status("misc-load") == 0 and out.startswith("crw-rw-rw-") and out.splitlines()[-1:] == ["0"],
+                  out)
+    results.check(f"{name}: rust_misc logs its minor",
+                  re.search(r"rust_misc: registered /dev/rust_misc \(minor \d+\)", guest.dmesg("misc-load")),
+                  guest.dmesg("misc-load"))
+
+    program_checks(results, name, guest.output("misc-ring"), RING_CHECKS)
+    out = guest.output("misc-compat32")
+    results.check(f"{name}: ioctls of a 32-bit process reach the driver (compat_ptr_ioctl)",
+                  guest.status("misc-compat32") == 0 and "ok compat-ioctl" in out.splitlines(), out)
+
+    out, log = guest.output("misc-unload"), guest.dmesg("misc-unload")
+    results.check(f"{name}: rmmod rust_misc succeeds once idle", "rmmod status 0" in out, out)
+    results.check(f"{name}: /dev/rust_misc and the module are gone after rmmod",
+                  "/dev/rust_misc: No such file" in out and "/sys/module/rust_misc: No such file" in out, out)
+    results.check(f"{name}: unloading frees the shared buffer (no file kept a reference)",
+                  "rust_misc: removing /dev/rust_misc" in log and
+                  re.search(r"rust_misc: buffer freed \(0 bytes unread\)", log), log)
+
+    results.check(f"{name}: misc_scratch loads with both devices", guest.status("scratch-load") == 0,
+                  guest.output("scratch-load"))
+    program_checks(results, name, guest.output("scratch"), SCRATCH_CHECKS)
+    scratch_lifetime_checks(results, name, guest.dmesg("scratch"))
+
+    out, log = guest.output("scratch-unload"), guest.dmesg("scratch-unload")
+    results.check(f"{name}: rmmod misc_scratch succeeds and removes both nodes",
+                  "rmmod status 0" in out and out.count("No such file") == 3, out)
+    results.check(f"{name}: misc_scratch frees the last generation on unload",
+                  re.search(r"misc_scratch: generation \d+ freed", log) and "misc_scratch: unloaded" in log, log)
+
+    log = "\n".join(guest.dmesg(step) for step in STEPS)
+    results.check(f"{name}: no warning, BUG, oops or lockdep report from the misc tests", not SPLAT.search(log),
+                  "\n".join(l for l in log.splitlines() if SPLAT.search(l)))
+
+
+def scratch_lifetime_checks(results, name, log):
+    """A removed device's memory lives until its last file closes, not until the removal."""
+    lines = log.splitlines()
+
+    def index(text):
+        return next((i for i, l in enumerate(lines) if text in l), None)
+
+    removing = index("misc_test: removing generation 1")
+    closing = index("misc_test: closing the last file of generation 1")
+    freed = index("misc_scratch: generation 1 freed")
+    results.check(f"{name}: a removed device's state is freed when its last file closes, not before",
+                  None not in (removing, closing, freed) and removing < closing < freed, tail(log, 20))
