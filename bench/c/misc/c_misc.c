@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C twin of examples/rust_misc for the benchmarks: /dev/c_misc, a ring buffer of up to 4096
+ * bytes shared by every open file, with the same behaviour and the same ioctl numbers (see the
+ * documentation of examples/rust_misc). Written the usual C way: a mutex, two wait queues and
+ * misc_register(), with the state of the device in static storage.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#define RING_CAPACITY 4096
+
+#define C_MISC_GET_LEN _IOR('r', 1, u32)
+#define C_MISC_CLEAR _IO('r', 2)
+#define C_MISC_SET_LIMIT _IOW('r', 3, u32)
+#define C_MISC_XCHG_LIMIT _IOWR('r', 4, u32)
+#define C_MISC_GET_STATS _IOR('r', 5, u64[2])
+
+/* The buffer every open file shares; `lock` protects the fields after it. */
+static struct {
+	struct mutex lock;
+	u8 *data;
+	size_t head;	/* where the oldest byte is */
+	size_t len;	/* how many bytes are buffered */
+	size_t limit;	/* how many bytes may be buffered, 1..RING_CAPACITY */
+	wait_queue_head_t readable;	/* woken when data arrives */
+	wait_queue_head_t writable;	/* woken when room appears */
+} ring;
+
+/* The state of one open file. */
+struct c_misc_file {
+	atomic64_t bytes_read;
+	atomic64_t bytes_written;
+};
+
+/* How many more bytes fit; read without the lock by wait conditions. */
+static size_t ring_space(void)
+{
+	size_t len = READ_ONCE(ring.len), limit = READ_ONCE(ring.limit);
+
+	return len < limit ? limit - len : 0;
+}
+
+/* Whether a write of `count` bytes may go ahead: whole if it can fit, else as soon as a byte fits. */
+static bool ring_writable(size_t count)
+{
+	return ring_space() >= (count <= READ_ONCE(ring.limit) ? count : 1);
+}
+
+static int c_misc_open(struct inode *inode, struct file *file)
+{
+	struct c_misc_file *state = kzalloc(sizeof(*state), GFP_KERNEL);
+
+	if (!state)
+		return -ENOMEM;
+	file->private_data = state;
+	return stream_open(inode, file);
+}
+
+static int c_misc_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static ssize_t c_misc_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+{
+	struct c_misc_file *state = file->private_data;
+	size_t n, first;
+
+	if (!count)
+		return 0;
+	mutex_lock(&ring.lock);
+	while (!ring.len) {
+		mutex_unlock(&ring.lock);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(ring.readable, READ_ONCE(ring.len)))
+			return -ERESTARTSYS;
+		mutex_lock(&ring.lock);
+	}
+	n = min(count, ring.len);
+	first = min(n, RING_CAPACITY - ring.head);
+	/* Consumed only once both pieces reached user space: a fault loses no data. */
+	if (copy_to_user(buf, ring.data + ring.head, first) ||
+	    copy_to_user(buf + first, ring.data, n - first)) {
+		mutex_unlock(&ring.lock);
+		return -EFAULT;
+	}
+	ring.head = (ring.head + n) % RING_CAPACITY;
+	ring.len -= n;
+	mutex_unlock(&ring.lock);
+	wake_up_interruptible(&ring.writable);
+	atomic64_add(n, &state->bytes_read);
+	return n;
+}
+
+static ssize_t c_misc_write(struct file *file, const char __user *buf, size_t count, loff_t *ppos)
+{
+	struct c_misc_file *state = file->private_data;
+	size_t n, tail, first;
+
+	if (!count)
+		return 0;
+	mutex_lock(&ring.lock);
+	while (!ring_writable(count)) {
+		mutex_unlock(&ring.lock);
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (wait_event_interruptible(ring.writable, ring_writable(count)))
+			return -ERESTARTSYS;
+		mutex_lock(&ring.lock);
+	}
+	n = min(count, ring_space());
+	tail = (ring.head + ring.len) % RING_CAPACITY;
+	first = min(n, RING_CAPACITY - tail);
+	/* Stored only once both pieces arrived: a fault adds nothing. */
+	if (copy_from_user(ring.data + tail, buf, first) ||
+	    copy_from_user(ring.data, buf + first, n - first)) {
+		mutex_unlock(&ring.lock);
+		return -EFAULT;
+	}
+	ring.len += n;
+	mutex_unlock(&ring.lock);
+	wake_up_interruptible(&ring.readable);
+	atomic64_add(n, &state->bytes_written);
+	return n;
+}
+
+static int c_misc_set_limit(u32 limit, u32 *old)
+{
+	if (limit < 1 || limit > RING_CAPACITY)
+		return -EINVAL;
+	mutex_lock(&ring.lock);
+	*old = ring.limit;
+	ring.limit = limit;
+	mutex_unlock(&ring.lock);
+	wake_up_interruptible(&ring.writable);
+	return 0;
+}
+
+static long c_misc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct c_misc_file *state = file->private_data;
+	u32 __user *argp = (u32 __user *)arg;
+	u32 value, old;
+	u64 stats[2];
+	int ret;
+
+	switch (cmd) {
+	case C_MISC_GET_LEN:
+		mutex_lock(&ring.lock);
+		value = ring.len;
+		mutex_unlock(&ring.lock);
+		return put_user(value, argp);
+	case C_MISC_CLEAR:
+		mutex_lock(&ring.lock);
+		ring.head = 0;
+		ring.len = 0;
+		mutex_unlock(&ring.lock);
+		wake_up_interruptible(&ring.writable);
+		return 0;
+	case C_MISC_SET_LIMIT:
+		if (get_user(value, argp))
+			return -EFAULT;
+		return c_misc_set_limit(value, &old);
+	case C_MISC_XCHG_LIMIT:
+		if (get_user(value, argp))
+			return -EFAULT;
+		ret = c_misc_set_limit(value, &old);
+		return ret ? ret : put_user(old, argp);
+	case C_MISC_GET_STATS:
+		stats[0] = atomic64_read(&state->bytes_read);
+		stats[1] = atomic64_read(&state->bytes_written);
+		return copy_to_user(argp, stats, sizeof(stats)) ? -EFAULT : 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static __poll_t c_misc_poll(struct file *file, poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &ring.readable, wait);
+	poll_wait(file, &ring.writable, wait);
+	mutex_lock(&ring.lock);
+	if (ring.len)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (ring_space())
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	mutex_unlock(&ring.lock);
+	return mask;
+}
+
+static const struct file_operations c_misc_fops = {
+	.owner = THIS_MODULE,
+	.open = c_misc_open,
+	.release = c_misc_release,
+	.read = c_misc_read,
+	.write = c_misc_write,
+	.unlocked_ioctl = c_misc_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.poll = c_misc_poll,
+};
+
+static struct miscdevice c_misc_device = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "c_misc",
+	.fops = &c_misc_fops,
+	.mode = 0666,
+};
+
+static int __init c_misc_init(void)
+{
+	int ret;
+
+	mutex_init(&ring.lock);
+	init_waitqueue_head(&ring.readable);
+	init_waitqueue_head(&ring.writable);
+	ring.limit = RING_CAPACITY;
+	ring.data = kzalloc(RING_CAPACITY, GFP_KERNEL);
+	if (!ring.data)
+		return -ENOMEM;
+	ret = misc_register(&c_misc_device);
+	if (ret) {
+		kfree(ring.data);
+		return ret;
+	}
+	pr_info("registered /dev/c_misc (minor %d)\n", c_misc_device.minor);
+	return 0;
+}
+module_init(c_misc_init);
+
+static void __exit c_misc_exit(void)
+{
+	pr_info("removing /dev/c_misc\n");
+	misc_deregister(&c_misc_device);
+	pr_info("buffer freed (%zu bytes unread)\n", ring.len);
+	kfree(ring.data);
+}
+module_exit(c_misc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("kmod-rs developers");
+MODULE_DESCRIPTION("Example misc device: a ring buffer with blocking reads and writes, ioctls and poll");
