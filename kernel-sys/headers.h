@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
 #include <linux/timer.h>
 #include <linux/version.h>
 #include <linux/wait.h>

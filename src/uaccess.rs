@@ -13,6 +13,13 @@
 //!
 //! Copies may sleep (they may fault pages in): never call them with a spinlock held.
 //!
+//! Slices go through `copy_from_user()`/`copy_to_user()`, whose hardened-usercopy check
+//! (`check_object_size()`) verifies at run time that the kernel side lies within one object, as
+//! for C code copying a length known only at run time. Values ([`UserSliceReader::read`],
+//! [`UserSliceWriter::write`]) are copied by `_copy_from_user()`/`_copy_to_user()` without that
+//! check, as C code copying `sizeof(x)` is: their kernel side is a whole local value by
+//! construction.
+//!
 //! ```ignore
 //! fn ioctl(this: &Device, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
 //!     let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd) as usize);
@@ -177,6 +184,10 @@ impl Cursor {
         if len > self.len {
             return Err(EFAULT);
         }
+        // Copying nothing cannot fail (`copy_*_user()` of 0 bytes returns 0): no call.
+        if len == 0 {
+            return Ok(());
+        }
         if copy(self.ptr.as_ptr(), len as c_ulong) != 0 {
             // INVARIANT: nothing more is copied after a failure.
             self.len = 0;
@@ -269,11 +280,13 @@ impl UserSliceReader {
     /// ```
     pub fn read<T: FromBytes>(&mut self) -> Result<T> {
         let mut value = MaybeUninit::<T>::uninit();
-        // SAFETY: the bytes of a `MaybeUninit<T>` may be written with anything.
-        let bytes = unsafe {
-            core::slice::from_raw_parts_mut(value.as_mut_ptr().cast::<MaybeUninit<u8>>(), size_of::<T>())
-        };
-        self.read_raw(bytes)?;
+        let to = value.as_mut_ptr().cast::<c_void>();
+        self.0.copy(size_of::<T>(), |from, len| {
+            // SAFETY: `to` is valid for writes of `len` bytes, all of `value`, whatever they hold;
+            // `_copy_from_user` checks the user address itself and handles faults. It skips only
+            // the run-time object-size check, needless here (see the module documentation).
+            unsafe { bindings::_copy_from_user(to, from, len) }
+        })?;
         // SAFETY: all `size_of::<T>()` bytes were written, and any bytes are a valid `T`
         // (`T: FromBytes`).
         Ok(unsafe { value.assume_init() })
@@ -335,6 +348,13 @@ impl UserSliceWriter {
     /// writer.write(&[bytes_read, bytes_written])?;
     /// ```
     pub fn write<T: AsBytes>(&mut self, value: &T) -> Result {
-        self.write_slice(value.as_bytes())
+        let from = core::ptr::from_ref(value).cast::<c_void>();
+        self.0.copy(size_of::<T>(), |to, len| {
+            // SAFETY: `from` is valid for reads of `len` bytes, all of `*value`, which are
+            // initialised (`T: AsBytes`); `_copy_to_user` checks the user address itself and
+            // handles faults. It skips only the run-time object-size check, needless here (see the
+            // module documentation).
+            unsafe { bindings::_copy_to_user(to, from, len) }
+        })
     }
 }

@@ -134,12 +134,13 @@ class Guest:
                       "echo \"@@@ status $?\"", "echo '@@@ dmesg'", "dmesg -r -c", "echo '@@@ end'"]
         return "\n".join(lines) + "\n"
 
-    def boot(self, kernel, workdir, smp=1, timeout=300):
+    def boot(self, kernel, workdir, smp=1, timeout=300, append=""):
+        """Boots `kernel` with the steps; `append` adds to its command line."""
         workdir.mkdir(parents=True, exist_ok=True)
         run_sh = workdir / "run.sh"
         run_sh.write_text(self.script())
         cmd = [str(SCRIPTS / "boot"), str(kernel.dir), "--smp", str(smp), "--timeout", str(timeout),
-               *self.files, str(run_sh)]
+               "--append", append, *self.files, str(run_sh)]
         status, self.console = run(cmd, timeout=timeout + 60)
         (workdir / "console.log").write_text(self.console)
         self.completed = status == 0
@@ -180,10 +181,10 @@ class Guest:
         return "\n".join(l for o in self.outputs.values() for l in o["dmesg"])
 
 
-def guest_program(name, flags=()):
-    """Compiles tests/guest/<name>.c into a static binary for the guest, with extra gcc `flags`;
-    returns its path."""
-    source = ROOT / "tests/guest" / f"{name}.c"
+def guest_program(name, flags=(), directory=ROOT / "tests/guest"):
+    """Compiles <directory>/<name>.c (tests/guest by default) into a static binary for the guest,
+    with extra gcc `flags`; returns its path."""
+    source = directory / f"{name}.c"
     binary = ROOT / "target/guest" / name
     binary.parent.mkdir(parents=True, exist_ok=True)
     status, out = run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-pthread", *flags, "-o", str(binary),

@@ -6,8 +6,11 @@
  *   bench ROUNDS ITERATIONS
  *
  * Devices: /dev/rust_misc and /dev/c_misc (read, write, ioctl), /dev/rust_ops and /dev/c_ops
- * (ioctls that run printk or kmalloc/kfree in the kernel ITERATIONS times).
- * Prints "result ROW IMPL ROUND NS_PER_OP" per measurement, and "error ..." on a failure.
+ * (ioctls that run printk or kmalloc/kfree in the kernel a given number of times). ITERATIONS is
+ * the number of operations per implementation and round, scaled per row (a 64 KiB transfer
+ * counts 1/16, an allocation 4).
+ * Prints "result ROW IMPL ROUND NS_PER_OP" per row, implementation and round, and "error ..." on
+ * a failure.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -21,6 +24,8 @@
 
 #define CAPACITY 4096
 #define STREAM 65536
+/* Short runs per implementation and round. */
+#define SLICES 9
 
 #define MISC_GET_LEN _IOR('r', 1, uint32_t)
 #define MISC_CLEAR _IO('r', 2)
@@ -160,6 +165,44 @@ static const char *const paths[2][2] = {
 	[OPS] = { "/dev/c_ops", "/dev/rust_ops" },
 };
 
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *values, int n)
+{
+	qsort(values, n, sizeof(*values), by_value);
+	return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+/*
+ * One round of a row: SLICES short runs of each implementation, taking turns (who goes first
+ * alternates too), so that whatever disturbs the guest (the host, timer interrupts) falls on both
+ * alike. Reports the median time per operation of each implementation's slices.
+ */
+static void measure(const struct row *row, int fds[2][2], long iterations, long round)
+{
+	double ns[2][SLICES];
+	long n = iterations * row->scale / 16 / SLICES > 0 ? iterations * row->scale / 16 / SLICES : 1;
+
+	for (int s = 0; s < SLICES; s++) {
+		for (int k = 0; k < 2; k++) {
+			int impl = (int)((k + s + round) % 2);
+
+			ns[impl][s] = (double)row->run(fds[row->device][impl], row->arg, n) / n;
+		}
+	}
+	for (int impl = 0; impl < 2; impl++) {
+		double m = median(ns[impl], SLICES);
+
+		if (round > 0)
+			printf("result %s %s %ld %.1f\n", row->id, impls[impl], round, m);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int fds[2][2];
@@ -185,19 +228,8 @@ int main(int argc, char **argv)
 
 	/* Round 0 warms up (caches, page faults) and is not reported. */
 	for (long round = 0; round <= rounds; round++) {
-		for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
-			const struct row *row = &rows[r];
-			long n = iterations * row->scale / 16 > 0 ? iterations * row->scale / 16 : 1;
-
-			for (int k = 0; k < 2; k++) {
-				/* C first in even rounds, Rust first in odd ones. */
-				int impl = (int)((k + round) % 2);
-				int64_t ns = row->run(fds[row->device][impl], row->arg, n);
-
-				if (round > 0)
-					printf("result %s %s %ld %.1f\n", row->id, impls[impl], round, (double)ns / n);
-			}
-		}
+		for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+			measure(&rows[r], fds, iterations, round);
 	}
 	printf("done\n");
 	return 0;

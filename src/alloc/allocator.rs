@@ -27,8 +27,11 @@ fn kmalloc_size(layout: Layout) -> Option<usize> {
 impl Kmalloc {
     /// Allocates memory for `layout`.
     pub fn alloc(layout: Layout, flags: Flags) -> Result<NonNull<u8>, AllocError> {
-        // SAFETY: a null pointer asks `krealloc` for a new allocation.
-        unsafe { Kmalloc::realloc(core::ptr::null_mut(), layout, flags) }
+        let size = kmalloc_size(layout).ok_or(AllocError)?;
+        // SAFETY: `kmalloc` may be called with any size and flags; it fails with null. (Not
+        // `krealloc` of null, which gets there too, but through more calls and checks.)
+        let ptr = unsafe { bindings::kmalloc(size, flags.as_raw()) };
+        NonNull::new(ptr.cast()).ok_or(AllocError)
     }
 
     /// Resizes an allocation to `layout` (or allocates one if `ptr` is null), keeping its

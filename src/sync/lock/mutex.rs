@@ -30,8 +30,18 @@ unsafe impl Backend for MutexBackend {
     }
 
     unsafe fn lock(ptr: *mut bindings::mutex) {
+        // Without lockdep `mutex_lock()` is a function: called directly, not through the helper
+        // that serves as well where it is a macro over `mutex_lock_nested()`.
         // SAFETY: `ptr` points to an initialised mutex.
-        unsafe { bindings::mutex_lock(ptr) }
+        #[cfg(not(CONFIG_DEBUG_LOCK_ALLOC))]
+        unsafe {
+            kernel_sys::mutex_lock(ptr)
+        }
+        // SAFETY: as above.
+        #[cfg(CONFIG_DEBUG_LOCK_ALLOC)]
+        unsafe {
+            bindings::mutex_lock(ptr)
+        }
     }
 
     unsafe fn unlock(ptr: *mut bindings::mutex, _state: &()) {

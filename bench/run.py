@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+"""Benchmarks: Rust modules against equivalent C modules, built for one kernel and run in one boot.
+
+Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-rounds N] [--smoke]
+
+Measures, for each pair (examples/hello and bench/c/hello, examples/rust_misc and bench/c/misc,
+bench/rust/ops and bench/c/ops):
+  size      sections of the .ko, and which crate the Rust bytes come from
+  build     clean, second-module, incremental and no-change builds, timed
+  bindings  bindgen's time and output for kernel-sys
+  runtime   read/write/ioctl on the misc devices, printk and kmalloc/kfree through the ops
+            devices, timed in the guest (bench/guest/bench.c); C and Rust take turns
+Ratios are C/Rust: 1.0 is parity, above 1.0 Rust is smaller or faster. Prints a Markdown table
+and writes it with results.csv, results.json and ratios.svg to target/bench/.
+"""
+
+import argparse
+import csv
+import json
+import re
+import shutil
+import statistics
+import struct
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from harness import ROOT, Guest, Kernel, Module, guest_program, run, say, tail  # noqa: E402
+
+import svg  # noqa: E402
+
+OUT = ROOT / "target/bench"
+WORKSPACE = OUT / "workspace"
+
+# (pair, Rust module directory, C module directory)
+PAIRS = [("hello", "examples/hello", "bench/c/hello"), ("misc", "examples/rust_misc", "bench/c/misc"),
+         ("ops", "bench/rust/ops", "bench/c/ops")]
+
+# Runtime rows of bench/guest/bench.c: id -> (label, minimum ratio).
+RUNTIME = {
+    "write_1": ("write() 1 B", 0.98), "read_1": ("read() 1 B", 0.98),
+    "write_64": ("write() 64 B", 0.98), "read_64": ("read() 64 B", 0.98),
+    "write_4k": ("write() 4 KiB", 0.98), "read_4k": ("read() 4 KiB", 0.98),
+    "stream_64k": ("write()+read() 64 KiB, in 4 KiB pieces", 0.98),
+    "ioctl": ("ioctl() round trip (GET_LEN)", 0.95),
+    "printk": ("pr_info!() / pr_info(), 2 integers", 0.95),
+    "alloc_64": ("KBox / kmalloc+kfree, 64 B", 0.95),
+    "alloc_4k": ("KBox / kmalloc+kfree, 4 KiB", 0.95),
+}
+
+
+# --- sizes ---------------------------------------------------------------------------------------
+
+def elf_sections_and_symbols(path):
+    """[(name, flags, size)] of the sections and [(name, section index, size)] of the symbols of
+    a 64-bit little-endian ELF file."""
+    data = Path(path).read_bytes()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+    headers = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+
+    def string(table, offset):
+        start = headers[table][4] + offset
+        return data[start:data.index(b"\0", start)].decode()
+
+    sections = [(string(shstrndx, h[0]), h[2], h[5]) for h in headers]
+    symbols = []
+    for h in headers:
+        if h[1] == 2:  # SHT_SYMTAB; its string table is sh_link
+            for offset in range(h[4], h[4] + h[5], 24):
+                name, info, _, shndx, _, size = struct.unpack_from("<IBBHQQ", data, offset)
+                if size and (info & 0xF) in (1, 2):  # objects and functions
+                    symbols.append((string(h[6], name), shndx, size))
+    return sections, symbols
+
+
+SHF_WRITE, SHF_EXEC = 0x1, 0x4
+
+
+def section_group(name, flags):
+    """Which figure a section counts towards: text, rodata, data or None."""
+    if flags & SHF_EXEC:
+        return "text"
+    if name.startswith(".rodata"):
+        return "rodata"
+    if name.startswith((".data", ".bss")) and flags & SHF_WRITE:
+        return "data"
+    return None
+
+
+CRATE_ROOT = re.compile(r"C(?:s[0-9A-Za-z]*_)?(\d+)")
+
+
+def crate_of(symbol, module_crate):
+    """The crate a symbol of a Rust module comes from. v0 names (`_R...`) hold the crate roots of
+    their path; the first one is that of the item (for a generic function, the crate defining it,
+    whoever instantiated it)."""
+    name = symbol.removeprefix("__pfx_")
+    if name.startswith("rust_helper_"):
+        return "C helpers"
+    if name.startswith("_R"):
+        for m in CRATE_ROOT.finditer(name):
+            start = m.end()
+            crate = name[start:start + int(m.group(1))].lstrip("_")
+            if crate:
+                break
+        else:
+            return "module"
+        if crate == "rustc":  # `rust_begin_unwind`: the panic handler of `kernel`
+            crate = "kernel"
+        return "module" if crate == module_crate else crate
+    if name in ("init_module", "cleanup_module"):
+        return "module"
+    return "Kbuild (modinfo, versions, ...)"
+
+
+def ko_sizes(ko, rust_crate=None):
+    """Section figures of a .ko, its size as built and stripped of debug information (as
+    `INSTALL_MOD_STRIP=1` installs it), and the per-crate breakdown of a Rust module."""
+    sections, symbols = elf_sections_and_symbols(ko)
+    sizes = {"text": 0, "rodata": 0, "data": 0}
+    for name, flags, size in sections:
+        group = section_group(name, flags)
+        if group:
+            sizes[group] += size
+    stripped = OUT / "stripped.ko"
+    run(["strip", "--strip-debug", "-o", str(stripped), str(ko)])
+    sizes["ko"] = Path(ko).stat().st_size
+    sizes["ko_stripped"] = stripped.stat().st_size
+    breakdown = {}
+    if rust_crate:
+        for name, shndx, size in symbols:
+            if shndx >= len(sections):
+                continue
+            group = section_group(*sections[shndx][:2])
+            if group:
+                by_group = breakdown.setdefault(crate_of(name, rust_crate), {"text": 0, "rodata": 0, "data": 0})
+                by_group[group] += size
+        named = {g: sum(b[g] for b in breakdown.values()) for g in ("text", "rodata", "data")}
+        breakdown["unnamed (strings, padding)"] = {g: sizes[g] - named[g] for g in named}
+    return sizes, breakdown
+
+
+def size_rows(modules):
+    rows, breakdowns = [], {}
+    for pair, rust_dir, c_dir in PAIRS[:2]:
+        rust, c = modules[rust_dir], modules[c_dir]
+        rust_sizes, breakdowns[rust.name] = ko_sizes(rust.ko, rust.name)
+        c_sizes, _ = ko_sizes(c.ko)
+        limit = 0.5 if pair == "misc" else 2 / 3
+        for key, label in [("text", "executable sections"), ("rodata", ".rodata*"), ("data", ".data*, .bss"),
+                           ("ko_stripped", ".ko stripped of debug info"), ("ko", ".ko as built (with debug info)")]:
+            target = None
+            if key == "text" or (pair == "misc" and key == "ko_stripped"):
+                target = limit
+            rows.append(row("size", f"{pair}_{key}", f"{rust.name} vs {c.name}: {label}", "bytes",
+                            [c_sizes[key]], [rust_sizes[key]], target))
+        if pair == "hello":
+            rows.append(row("size", "hello_text_8k", "hello: executable sections under 8 KB", "bytes",
+                            [8192], [rust_sizes["text"]], 1.0))
+    return rows, breakdowns
+
+
+# --- builds --------------------------------------------------------------------------------------
+
+def make(kernel, directory, target="modules"):
+    args = ["make", "-C", str(kernel.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", target]
+    start = time.monotonic()
+    status, out = run(args, env={"CARGO_NET_OFFLINE": "true"})
+    if status != 0:
+        raise RuntimeError(f"building {directory} failed:\n{tail(out)}")
+    return time.monotonic() - start
+
+
+def scratch_workspace():
+    """A workspace of copies of the Rust and C modules under target/bench, which the build
+    benchmarks may clean and edit; its own Cargo target directory."""
+    shutil.rmtree(WORKSPACE / "hello", ignore_errors=True)
+    WORKSPACE.mkdir(parents=True, exist_ok=True)
+    (WORKSPACE / "Cargo.toml").write_text('[workspace]\nmembers = ["hello", "rust_misc"]\nresolver = "2"\n')
+    shutil.copy(ROOT / "Cargo.lock", WORKSPACE / "Cargo.lock")
+    for source in ["examples/hello", "examples/rust_misc", "bench/c/hello", "bench/c/misc"]:
+        copy = WORKSPACE / Path(source).name if source.startswith("examples") else WORKSPACE / f"c_{Path(source).name}"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ROOT / source, copy, ignore=shutil.ignore_patterns("*.o", "*.ko", "*.a", ".*", "*.mod*",
+                                                                           "Module.symvers", "modules.order"))
+        kbuild = (copy / "Kbuild").read_text()
+        (copy / "Kbuild").write_text(re.sub(r"include \S*/kbuild/", f"include {ROOT}/kbuild/", kbuild))
+        if (copy / "Cargo.toml").exists():
+            manifest = (copy / "Cargo.toml").read_text()
+            (copy / "Cargo.toml").write_text(re.sub(r'kernel = \{ path = "[^"]*" \}', f'kernel = {{ path = "{ROOT}" }}',
+                                                    manifest))
+
+
+def edit_one_line(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{path} has no '{old}'"
+    path.write_text(text.replace(old, new, 1))
+
+
+def build_rows(kernel, rounds, smoke):
+    """Build times. A smoke run skips the cleaning: its clean-build figures are not meaningful."""
+    say("build times: scratch copies of hello and rust_misc, and of their C twins, in target/bench/workspace")
+    scratch_workspace()
+    ws = WORKSPACE
+    target_dir = ws / "target"
+    figures = {key: ([], []) for key in ("scratch", "clean", "second", "incremental", "noop")}
+
+    def clean(directory):
+        make(kernel, directory, "clean")
+
+    if not smoke:
+        say("build times: hello from nothing (empty Cargo target directory: host build tools too)")
+        shutil.rmtree(target_dir, ignore_errors=True)
+    clean(ws / "hello")
+    figures["scratch"][1].append(make(kernel, ws / "hello"))
+    for i in range(rounds):
+        say(f"build times: round {i + 1} of {rounds}: clean, second module, incremental, no change")
+        for c_dir in (ws / "c_hello", ws / "c_misc"):
+            clean(c_dir)
+        figures["scratch"][0].append(make(kernel, ws / "c_hello"))
+        clean(ws / "c_hello")
+        figures["clean"][0].append(make(kernel, ws / "c_hello"))
+        figures["second"][0].append(make(kernel, ws / "c_misc"))
+        if not smoke:
+            for built in target_dir.glob("kernel/*/x86_64-unknown-none"):
+                shutil.rmtree(built)
+        clean(ws / "hello")
+        clean(ws / "rust_misc")
+        figures["clean"][1].append(make(kernel, ws / "hello"))
+        figures["second"][1].append(make(kernel, ws / "rust_misc"))
+        for language, (directory, source) in enumerate([(ws / "c_hello", "c_hello.c"), (ws / "hello", "src/lib.rs")]):
+            edit_one_line(directory / source, "Goodbye from Rust", f"Goodbye from Rust ({i})")
+            figures["incremental"][language].append(make(kernel, directory))
+            figures["noop"][language].append(make(kernel, directory))
+    # key -> (label, lowest ratio, highest Rust time in seconds)
+    labels = {
+        "scratch": ("hello, clean, from nothing (Rust: host build tools, core, alloc, bindings too)", None, 60.0),
+        "clean": ("hello, clean (Rust: core, alloc, bindings, kernel; host tools already built)", None, 60.0),
+        "second": ("second module in the same workspace (rust_misc / c_misc)", None, 10.0),
+        "incremental": ("hello, rebuild after a one-line change", 0.5, None),
+        "noop": ("hello, rebuild with nothing changed", None, None),
+    }
+    rows = []
+    for key, (c, rust) in figures.items():
+        label, target, max_rust = labels[key]
+        rows.append(row("build", f"build_{key}", label, "s", c[:len(rust)], rust, target, max_rust))
+    return rows, bindgen_rows(target_dir)
+
+
+def bindgen_rows(target_dir):
+    """bindgen's time (recorded by kernel-sys/build.rs) and output size, from the last build."""
+    outs = sorted(target_dir.glob("kernel/*/x86_64-unknown-none/release/build/kernel-sys-*/out/bindgen-seconds"),
+                  key=lambda p: p.stat().st_mtime)
+    if not outs:
+        raise RuntimeError(f"no bindgen-seconds under {target_dir}: kernel-sys/build.rs did not record it")
+    out = outs[-1].parent
+    bindings = (out / "bindings.rs").read_text()
+    return [
+        row("bindings", "bindgen_time", "bindgen run for kernel-sys (default allowlist)", "s", [],
+            [float((out / "bindgen-seconds").read_text())]),
+        row("bindings", "bindgen_bytes", "kernel-sys bindings.rs", "bytes", [], [len(bindings.encode())]),
+        row("bindings", "bindgen_lines", "kernel-sys bindings.rs", "lines", [], [bindings.count("\n")]),
+    ]
+
+
+# --- runtime -------------------------------------------------------------------------------------
+
+def runtime_rows(kernel, modules, rounds, iterations):
+    guest = Guest()
+    guest.add(guest_program("bench", directory=ROOT / "bench/guest"))
+    names = []
+    for pair, rust_dir, c_dir in PAIRS[1:]:
+        for directory in (c_dir, rust_dir):
+            guest.add(modules[directory].ko)
+            names.append(modules[directory].name)
+    guest.step("load", " && ".join(f"insmod /{name}.ko" for name in names))
+    # The kernel log fills with the printk rows' messages: emptied here rather than printed.
+    guest.step("bench", f"/bench {rounds} {iterations}; status=$?; dmesg -c >/dev/null; exit $status")
+    guest.step("unload", " && ".join(f"rmmod {name}" for name in names))
+    say(f"runtime: booting {kernel.name} under QEMU (one CPU, console quiet): {rounds} rounds of "
+        f"{iterations} iterations, C and Rust taking turns")
+    timeout = 120 + rounds * iterations // 50
+    booted = guest.boot(kernel, OUT / "guest", smp=1, timeout=timeout, append="loglevel=1")
+    if not booted or guest.status("load") != 0 or guest.status("bench") != 0:
+        raise RuntimeError("the benchmark failed in the guest:\n" + tail(guest.output("load") + "\n" +
+                                                                       guest.output("bench") + "\n" + guest.console))
+    results = {}
+    for line in guest.output("bench").splitlines():
+        m = re.match(r"result (\S+) (c|rust) (\d+) (\S+)$", line)
+        if m:
+            results.setdefault(m.group(1), ([], []))[m.group(2) == "rust"].append(float(m.group(4)))
+    return [row("runtime", key, label, "ns/op", *results.get(key, ([], [])), target)
+            for key, (label, target) in RUNTIME.items()]
+
+
+# --- results -------------------------------------------------------------------------------------
+
+def row(section, key, label, unit, c, rust, target=None, absolute=None):
+    """One result: medians of the C and Rust figures and of the per-round ratios C/Rust, with their
+    spread. `target` is the lowest acceptable ratio, `absolute` the highest acceptable Rust figure."""
+    result = {"section": section, "id": key, "label": label, "unit": unit, "rounds": len(rust),
+              "c": statistics.median(c) if c else None, "rust": statistics.median(rust) if rust else None,
+              "target": target, "max_rust": absolute}
+    ratios = [x / y for x, y in zip(c, rust) if y] if c and len(c) == len(rust) else []
+    if ratios:
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        result.update(ratio=statistics.median(ratios), ratio_min=min(ratios), ratio_max=max(ratios),
+                      ratio_q1=quartiles[0], ratio_q3=quartiles[2])
+    met = []
+    if target is not None and ratios:
+        met.append(result["ratio"] >= target)
+    if absolute is not None and rust:
+        met.append(result["rust"] <= absolute)
+    result["met"] = all(met) if met else None
+    return result
+
+
+def number(value, unit):
+    if value is None:
+        return "—"
+    if unit == "s":
+        return f"{value:.2f}"
+    if unit == "ns/op":
+        return f"{value:,.0f}"
+    return f"{value:,.0f}"
+
+
+def target_text(r):
+    parts = []
+    if r["target"] is not None:
+        parts.append(f"ratio ≥ {r['target']:.2f}")
+    if r["max_rust"] is not None:
+        parts.append(f"Rust ≤ {number(r['max_rust'], r['unit'])} {r['unit']}")
+    verdict = {True: "met", False: "**not met**", None: ""}[r["met"]]
+    return f"{' and '.join(parts)} {verdict}".strip()
+
+
+def markdown(meta, rows, breakdowns):
+    lines = [f"# kmod-rs benchmarks: Rust modules / C modules, kernel {meta['kernel']} ({meta['release']})", "",
+             f"{meta['date']}; {meta['rounds']} rounds of {meta['iterations']} iterations; "
+             f"{meta['build_rounds']} build rounds; host: {meta['cpus']} CPUs.", ""]
+    if meta["smoke"]:
+        lines += ["**Smoke run**: tiny counts and no cleaning before the clean builds; the figures mean nothing.", ""]
+    lines += ["Ratio = C / Rust: 1.0 is parity, above 1.0 Rust is smaller or faster. Runtime: medians over the "
+              "rounds of the per-round ratios, each from C and Rust runs taking turns in the same boot, with their "
+              "min–max spread. The guest runs under QEMU TCG (emulation, no KVM): the ratios are the meaningful "
+              "figures, absolute times are informative only.", "",
+              "| Section | Measure | Unit | C | Rust | Ratio C/Rust | Spread (min–max) | Target |",
+              "| --- | --- | --- | ---: | ---: | ---: | --- | --- |"]
+    for r in rows:
+        ratio = f"{r['ratio']:.3f}" if "ratio" in r else "—"
+        spread = f"{r['ratio_min']:.3f}–{r['ratio_max']:.3f}" if "ratio" in r and r["rounds"] > 1 else ""
+        lines.append(f"| {r['section']} | {r['label']} | {r['unit']} | {number(r['c'], r['unit'])} | "
+                     f"{number(r['rust'], r['unit'])} | {ratio} | {spread} | {target_text(r)} |")
+    for module, breakdown in breakdowns.items():
+        lines += ["", f"Where the bytes of `{module}.ko` come from (symbols by crate; v0 names name the crate):", "",
+                  "| From | Executable | .rodata | .data |", "| --- | ---: | ---: | ---: |"]
+        for crate, sizes in sorted(breakdown.items(), key=lambda kv: -kv[1]["text"]):
+            lines.append(f"| {crate} | {sizes['text']:,} | {sizes['rodata']:,} | {sizes['data']:,} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(path, rows):
+    fields = ["section", "id", "label", "unit", "c", "rust", "ratio", "ratio_min", "ratio_q1", "ratio_q3",
+              "ratio_max", "rounds", "target", "max_rust", "met"]
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernel", default="6.12", help="the kernel to build for and boot (default 6.12)")
+    parser.add_argument("--rounds", type=int, default=15, help="runtime rounds (default 15)")
+    parser.add_argument("--iterations", type=int, default=20000,
+                        help="operations per implementation and round, scaled per row (default 20000)")
+    parser.add_argument("--build-rounds", type=int, default=3, help="repetitions of the build timings (default 3)")
+    parser.add_argument("--smoke", action="store_true", help="tiny counts, no cleaning: checks the machinery only")
+    args = parser.parse_args()
+    if args.smoke:
+        args.rounds, args.iterations, args.build_rounds = 2, 200, 1
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    say(f"kernel {args.kernel}: fetching")
+    kernel = Kernel(args.kernel)
+    meta = {"kernel": kernel.name, "release": kernel.release, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+            "rounds": args.rounds, "iterations": args.iterations, "build_rounds": args.build_rounds,
+            "smoke": args.smoke, "cpus": len(Path("/proc/cpuinfo").read_text().split("processor")) - 1,
+            "ratio": "C/Rust; 1.0 is parity; above 1.0 Rust is smaller or faster"}
+    modules = {}
+    for _, rust_dir, c_dir in PAIRS:
+        for directory in (rust_dir, c_dir):
+            say(f"building {directory} for {kernel.name}")
+            module = Module(ROOT / directory, kernel)
+            if not module.build():
+                raise RuntimeError(f"building {directory} failed:\n{tail(module.output)}")
+            modules[directory] = module
+    say("sizes: sections of each .ko, and the crates of the Rust symbols")
+    rows, breakdowns = size_rows(modules)
+    builds, bindings = build_rows(kernel, args.build_rounds, args.smoke)
+    rows += builds + bindings
+    rows += runtime_rows(kernel, modules, args.rounds, args.iterations)
+
+    table = markdown(meta, rows, breakdowns)
+    (OUT / "results.md").write_text(table)
+    write_csv(OUT / "results.csv", rows)
+    (OUT / "results.json").write_text(json.dumps({"meta": meta, "rows": rows, "breakdown": breakdowns}, indent=1))
+    (OUT / "ratios.svg").write_text(svg.chart(meta, rows))
+    print(table)
+    say(f"wrote {', '.join(str(OUT / f) for f in ('results.md', 'results.csv', 'results.json', 'ratios.svg'))}")
+
+
+if __name__ == "__main__":
+    main()
