@@ -41,7 +41,7 @@ fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let kernel = Kernel::from_dependency().unwrap_or_else(|e| fail(e));
-    kernel.emit_cfgs();
+    kernel.emit_cfgs(&Kernel::config_names_in("src".as_ref()));
     for file in ["helpers.c", "wrapper.h"] {
         println!("cargo::rerun-if-changed={file}");
     }

@@ -170,5 +170,5 @@ fn main() {
     // Last, so that a failure above is not buried under thousands of cfg lines.
     kernel.rerun_if_changed();
     kernel.export(&out_dir).unwrap_or_else(|e| fail(e));
-    kernel.emit_cfgs();
+    kernel.emit_cfgs(&[]);
 }
