@@ -134,12 +134,12 @@ class Guest:
                       "echo \"@@@ status $?\"", "echo '@@@ dmesg'", "dmesg -r -c", "echo '@@@ end'"]
         return "\n".join(lines) + "\n"
 
-    def boot(self, kernel, workdir, smp=1, timeout=300):
+    def boot(self, kernel, workdir, smp=1, timeout=300, append=""):
         workdir.mkdir(parents=True, exist_ok=True)
         run_sh = workdir / "run.sh"
         run_sh.write_text(self.script())
         cmd = [str(SCRIPTS / "boot"), str(kernel.dir), "--smp", str(smp), "--timeout", str(timeout),
-               *self.files, str(run_sh)]
+               "--append", append, *self.files, str(run_sh)]
         status, self.console = run(cmd, timeout=timeout + 60)
         (workdir / "console.log").write_text(self.console)
         self.completed = status == 0

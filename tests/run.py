@@ -13,6 +13,7 @@ Each suite module may define:
   built(results, kernel, modules)             host-side checks of the built modules
   guest_steps(guest, modules, kernel)         steps for the booted guest
   guest_checks(results, kernel, guest)        checks of what the guest saw
+  boot_options(kernel)                        kernel command-line options the suite needs
 """
 
 import argparse
@@ -82,7 +83,8 @@ def main():
             steps(guest, modules, kernel)
         foundation.final_steps(guest)
         say(f"kernel {kernel.name}: booting under QEMU")
-        booted = guest.boot(kernel, ROOT / "target/test" / kernel.name, smp=2)
+        append = " ".join(option(kernel) for option in hooks("boot_options"))
+        booted = guest.boot(kernel, ROOT / "target/test" / kernel.name, smp=2, timeout=900, append=append)
         results.check(f"{kernel.name}: the guest ran every step", booted, tail(guest.console))
         for check in hooks("guest_checks"):
             check(results, kernel, guest)
