@@ -5,6 +5,7 @@
  */
 
 #include <generated/utsrelease.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
@@ -37,6 +38,8 @@ const gfp_t RUST_CONST_HELPER___GFP_HIGHMEM = __GFP_HIGHMEM;
 const size_t RUST_CONST_HELPER_ARCH_KMALLOC_MINALIGN = ARCH_KMALLOC_MINALIGN;
 const size_t RUST_CONST_HELPER_PAGE_SIZE = PAGE_SIZE;
 const size_t RUST_CONST_HELPER_KMALLOC_MAX_SIZE = KMALLOC_MAX_SIZE;
+/* bindgen keeps the first definition of a macro: the UAPI's `HZ` (100), not `CONFIG_HZ`. */
+const unsigned long RUST_CONST_HELPER_HZ = HZ;
 const __poll_t RUST_CONST_HELPER_EPOLLIN = EPOLLIN;
 const __poll_t RUST_CONST_HELPER_EPOLLOUT = EPOLLOUT;
 const __poll_t RUST_CONST_HELPER_EPOLLRDNORM = EPOLLRDNORM;

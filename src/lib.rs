@@ -37,13 +37,16 @@ pub mod alloc;
 pub mod bindings;
 pub mod error;
 pub mod init;
+pub mod kthread;
 pub mod module;
 mod panic;
 pub mod prelude;
 pub mod print;
 pub mod str;
 pub mod sync;
+pub mod time;
 pub mod types;
+pub mod workqueue;
 
 pub use macros::module;
 pub use module::{Module, ThisModule};
