@@ -16,13 +16,14 @@ Each suite module may define:
 import argparse
 import sys
 
+import deferred
 import foundation
 import safe_api
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.12"]
-SUITES = [foundation, safe_api]
+SUITES = [foundation, safe_api, deferred]
 
 
 def hooks(name):
