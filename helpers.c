@@ -140,6 +140,11 @@ struct task_struct *rust_helper_get_current(void)
 	return current;
 }
 
+void rust_helper_set_current_state(unsigned int state)
+{
+	set_current_state(state);
+}
+
 int rust_helper_signal_pending(struct task_struct *t)
 {
 	return signal_pending(t);

@@ -19,6 +19,7 @@ Each suite module may define:
 import argparse
 import sys
 
+import deferred
 import foundation
 import hardening
 import misc
@@ -28,7 +29,7 @@ from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
-SUITES = [foundation, safe_api, params, misc, hardening]
+SUITES = [foundation, safe_api, params, misc, deferred, hardening]
 
 
 def hooks(name):
