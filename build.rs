@@ -15,14 +15,9 @@ impl bindgen::callbacks::ParseCallbacks for HelperNames {
     }
 }
 
-fn main() {
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let kernel = Kernel::from_dependency().unwrap_or_else(|e| fail(e));
-    kernel.emit_cfgs();
-    for file in ["helpers.c", "wrapper.h"] {
-        println!("cargo::rerun-if-changed={file}");
-    }
-
+/// Compiles the helpers of one group (`#ifdef RUST_HELPERS_<group>` in helpers.c) with the kernel's
+/// compiler and Kbuild's flags, into `librust_helpers_<group>.a`.
+fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
     let mut helpers = cc::Build::new();
     let mut cc = kernel.cc.split_whitespace();
     helpers
@@ -32,13 +27,39 @@ fn main() {
         .warnings(true)
         .extra_warnings(false)
         .cargo_warnings(true)
-        .file("helpers.c");
+        .file("helpers.c")
+        .out_dir(PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join(group));
     for flag in &kernel.c_flags {
         helpers.flag(flag);
     }
-    // What Kbuild would define for an object of its own.
+    // What Kbuild would define for an object of its own, and the group to compile.
     helpers.define("KBUILD_BASENAME", "\"helpers\"").define("KBUILD_MODNAME", "\"rust_helpers\"");
-    helpers.try_compile("rust_helpers").unwrap_or_else(|e| fail(e));
+    helpers.define(&format!("RUST_HELPERS_{group}"), None);
+    helpers.try_compile(&format!("rust_helpers_{}", group.to_lowercase())).map_err(|e| e.to_string())
+}
+
+fn main() {
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let kernel = Kernel::from_dependency().unwrap_or_else(|e| fail(e));
+    kernel.emit_cfgs(&Kernel::config_names_in("src".as_ref()));
+    for file in ["helpers.c", "wrapper.h"] {
+        println!("cargo::rerun-if-changed={file}");
+    }
+
+    // Each group of helpers becomes an archive of its own, so that ld, which pulls archive
+    // members only to resolve symbols, links into a module just the groups it calls.
+    let source =
+        std::fs::read_to_string("helpers.c").unwrap_or_else(|e| fail(format!("reading helpers.c: {e}")));
+    let groups: Vec<&str> = source.lines().filter_map(|l| l.strip_prefix("#ifdef RUST_HELPERS_")).collect();
+    std::thread::scope(|scope| {
+        let builds: Vec<_> =
+            groups.iter().map(|group| scope.spawn(|| compile_helpers(&kernel, group))).collect();
+        for build in builds {
+            if let Err(e) = build.join().unwrap_or_else(|_| Err("a helper compile panicked".into())) {
+                fail(e);
+            }
+        }
+    });
 
     let builder = bindgen_builder(&kernel)
         .header("wrapper.h")

@@ -3,13 +3,23 @@
  * Bodies of the C helpers declared in wrapper.h. Each one only forwards to the macro or inline it
  * is named after, so that Rust calls exactly what C code of this kernel would, whatever the
  * configuration (PREEMPT_RT, lockdep, debug options) makes of it.
+ *
+ * The helpers come in groups, one per `#ifdef RUST_HELPERS_<GROUP>`. build.rs compiles the file
+ * once per group, with only that group defined, so each group is an object of its own and a module
+ * links only the groups it calls.
  */
 #include "wrapper.h"
+
+#ifdef RUST_HELPERS_BUG
 
 void rust_helper_BUG(void)
 {
 	BUG();
 }
+
+#endif /* RUST_HELPERS_BUG */
+
+#ifdef RUST_HELPERS_SLAB
 
 void *rust_helper_kmalloc(size_t size, gfp_t flags)
 {
@@ -22,6 +32,10 @@ void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
 	return krealloc(objp, new_size, flags);
 }
 
+#endif /* RUST_HELPERS_SLAB */
+
+#ifdef RUST_HELPERS_UACCESS
+
 unsigned long rust_helper_copy_from_user(void *to, const void __user *from, unsigned long n)
 {
 	return copy_from_user(to, from, n);
@@ -31,6 +45,10 @@ unsigned long rust_helper_copy_to_user(void __user *to, const void *from, unsign
 {
 	return copy_to_user(to, from, n);
 }
+
+#endif /* RUST_HELPERS_UACCESS */
+
+#ifdef RUST_HELPERS_REFCOUNT
 
 void rust_helper_refcount_set(refcount_t *r, int n)
 {
@@ -46,6 +64,10 @@ bool rust_helper_refcount_dec_and_test(refcount_t *r)
 {
 	return refcount_dec_and_test(r);
 }
+
+#endif /* RUST_HELPERS_REFCOUNT */
+
+#ifdef RUST_HELPERS_MUTEX
 
 /* A function, or a macro over the rtmutex on PREEMPT_RT. */
 void rust_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
@@ -63,6 +85,10 @@ int rust_helper_mutex_lock_interruptible(struct mutex *lock)
 {
 	return mutex_lock_interruptible(lock);
 }
+
+#endif /* RUST_HELPERS_MUTEX */
+
+#ifdef RUST_HELPERS_SPINLOCK
 
 /* spin_lock_init() with the caller's lock class instead of one static key for every lock. */
 void rust_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key)
@@ -100,6 +126,10 @@ void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 	spin_unlock_irqrestore(lock, flags);
 }
 
+#endif /* RUST_HELPERS_SPINLOCK */
+
+#ifdef RUST_HELPERS_SCHED
+
 void rust_helper_init_wait(struct wait_queue_entry *wq_entry)
 {
 	init_wait(wq_entry);
@@ -108,6 +138,11 @@ void rust_helper_init_wait(struct wait_queue_entry *wq_entry)
 struct task_struct *rust_helper_get_current(void)
 {
 	return current;
+}
+
+void rust_helper_set_current_state(unsigned int state)
+{
+	set_current_state(state);
 }
 
 int rust_helper_signal_pending(struct task_struct *t)
@@ -120,10 +155,18 @@ bool rust_helper_in_task(void)
 	return in_task();
 }
 
+#endif /* RUST_HELPERS_SCHED */
+
+#ifdef RUST_HELPERS_POLL
+
 void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p)
 {
 	poll_wait(filp, wait_address, p);
 }
+
+#endif /* RUST_HELPERS_POLL */
+
+#ifdef RUST_HELPERS_TIMER
 
 u64 rust_helper_get_jiffies_64(void)
 {
@@ -141,6 +184,10 @@ int rust_helper_del_timer_sync(struct timer_list *timer)
 	return del_timer_sync(timer);
 }
 
+#endif /* RUST_HELPERS_TIMER */
+
+#ifdef RUST_HELPERS_WORKQUEUE
+
 /* INIT_WORK() with the caller's lock class and name. */
 void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
 				    const char *name, struct lock_class_key *key)
@@ -156,3 +203,5 @@ bool rust_helper_queue_work(struct workqueue_struct *wq, struct work_struct *wor
 {
 	return queue_work(wq, work);
 }
+
+#endif /* RUST_HELPERS_WORKQUEUE */

@@ -54,6 +54,7 @@ void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
 /* <linux/wait.h>, <linux/sched.h>, <linux/sched/signal.h> */
 void rust_helper_init_wait(struct wait_queue_entry *wq_entry);
 struct task_struct *rust_helper_get_current(void);
+void rust_helper_set_current_state(unsigned int state);
 int rust_helper_signal_pending(struct task_struct *t);
 
 /* <linux/preempt.h>: whether the CPU runs a task, not an interrupt, softirq or NMI. */

@@ -44,7 +44,7 @@ rust-objtool = $(if $(CONFIG_OBJTOOL), ; $(objtool) \
 	$(filter-out --link --module,$(objtool-args)) --link --module $@)
 
 quiet_cmd_rust_module = LD [M]  $@
-      cmd_rust_module = $(LD) $(KBUILD_LDFLAGS) -r -o $@ --whole-archive $< $(rust-objtool)
+      cmd_rust_module = $(LD) $(KBUILD_LDFLAGS) -r -o $@ -u init_module -u cleanup_module $< $(rust-objtool)
 
 $(obj)/$(rust-module).o: $(rust-archive) FORCE
 	$(call if_changed,rust_module)

@@ -24,8 +24,13 @@ const FUNCTIONS: &[&str] = &[
     "misc_deregister",
     "init_timer_key",
     "mod_timer",
+    "timer_delete",
+    "timer_shutdown_sync",
+    "msleep",
     "queue_work_on",
+    "cancel_work",
     "cancel_work_sync",
+    "current_work",
     "flush_work",
     "kernel_param_lock",
     "kernel_param_unlock",
@@ -85,9 +90,8 @@ const VARS: &[&str] = &[
     "RUST_CONST_HELPER_.*",
     "system_wq",
     "jiffies",
-    "HZ",
     "MISC_DYNAMIC_MINOR",
-    "TASK_(NORMAL|INTERRUPTIBLE|UNINTERRUPTIBLE)",
+    "TASK_(NORMAL|RUNNING|INTERRUPTIBLE|UNINTERRUPTIBLE)",
     "WORK_CPU_UNBOUND",
     "NUMA_NO_NODE",
     "O_NONBLOCK",
@@ -177,5 +181,5 @@ fn main() {
     // Last, so that a failure above is not buried under thousands of cfg lines.
     kernel.rerun_if_changed();
     kernel.export(&out_dir).unwrap_or_else(|e| fail(e));
-    kernel.emit_cfgs();
+    kernel.emit_cfgs(&[]);
 }

@@ -6,12 +6,9 @@
 #[cfg(target_os = "none")]
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    match info.location() {
-        Some(at) => {
-            crate::pr_emerg!("panicked at {}:{}:{}: {}\n", at.file(), at.line(), at.column(), info.message())
-        }
-        None => crate::pr_emerg!("panicked: {}\n", info.message()),
-    }
+    let (file, line, column) =
+        info.location().map_or(("<unknown>", 0, 0), |at| (at.file(), at.line(), at.column()));
+    crate::print::print_panic(crate::__LOG_PREFIX, file, line, column, info.message());
     // SAFETY: `BUG()` may be called in any context. It does not return, but its declaration
     // does not say so: the `ud2` after it tells objtool (and the CPU) that nothing follows.
     unsafe {

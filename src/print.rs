@@ -67,6 +67,10 @@ const FIRST: &[u8] = b"%s: %.*s\0";
 const CONT: [u8; 7] = format(bindings::KERN_CONT, b"%.*s\0");
 
 /// Formats into a fixed buffer and passes each full buffer on to printk.
+///
+/// # Invariants
+///
+/// `len <= BUFFER_SIZE`.
 struct LineWriter {
     /// The format of the first piece; `None` once a piece was printed (or for `pr_cont!`).
     first: Option<(Level, *const c_char)>,
@@ -100,9 +104,14 @@ impl Write for LineWriter {
                 self.flush();
             }
             let n = bytes.len().min(BUFFER_SIZE - self.len);
-            self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+            // SAFETY: `len <= BUFFER_SIZE` (type invariant), so `len + n <= BUFFER_SIZE` and
+            // `n <= bytes.len()`: both ranges are in bounds, and they do not overlap. (Copying
+            // with unchecked bounds keeps panics, and the formatting they bring, out of every
+            // module that prints.)
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(self.len), n) };
+            // INVARIANT: see above.
             self.len += n;
-            bytes = &bytes[n..];
+            bytes = bytes.get(n..).unwrap_or_default();
         }
         Ok(())
     }
@@ -126,7 +135,46 @@ pub fn call_printk(level: Level, prefix: &'static CStr, args: fmt::Arguments<'_>
 #[doc(hidden)]
 pub fn call_printk_cont(args: fmt::Arguments<'_>) {
     let mut writer = LineWriter { first: None, len: 0, buf: [0; BUFFER_SIZE] };
-    let _ = writer.write_fmt(args);
+    let _ = match args.as_str() {
+        Some(s) => writer.write_str(s),
+        None => writer.write_fmt(args),
+    };
+    writer.flush();
+}
+
+/// The location part of a panic message: printk formats the line and column itself.
+const PANIC_AT_TAIL: &[u8] = b"%s: panicked at %.*s:%u:%u: \0";
+const PANIC_AT: [u8; 2 + PANIC_AT_TAIL.len()] = format(bindings::KERN_EMERG, PANIC_AT_TAIL);
+
+/// Prints a panic at `KERN_EMERG`: `<prefix>: panicked at <file>:<line>:<column>: <message>`.
+///
+/// The location goes through printk's own `%u`, and a message without arguments is copied as
+/// is, so a module pulls in `core::fmt` only if its own code formats something.
+pub(crate) fn print_panic(
+    prefix: &CStr,
+    file: &str,
+    line: u32,
+    column: u32,
+    message: core::panic::PanicMessage<'_>,
+) {
+    // SAFETY: the format is NUL-terminated and its conversions match the arguments: a C string,
+    // a length and at least that many bytes, then two unsigned ints.
+    unsafe {
+        bindings::_printk(
+            PANIC_AT.as_ptr().cast(),
+            prefix.as_ptr(),
+            file.len() as c_int,
+            file.as_ptr(),
+            line,
+            column,
+        )
+    };
+    let mut writer = LineWriter { first: None, len: 0, buf: [0; BUFFER_SIZE] };
+    let _ = match message.as_str() {
+        Some(text) => writer.write_str(text),
+        None => writer.write_fmt(format_args!("{message}")),
+    };
+    let _ = writer.write_str("\n");
     writer.flush();
 }
 

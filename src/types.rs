@@ -1,4 +1,5 @@
-//! Types shared by the abstractions: [`Opaque`] C objects and [`ForeignOwnable`] pointers.
+//! Types shared by the abstractions: [`Opaque`] C objects, [`ForeignOwnable`] pointers and
+//! [`container_of!`](crate::container_of).
 
 use crate::alloc::KBox;
 use crate::init::{pin_init_from_closure, PinInit};
@@ -137,4 +138,24 @@ impl<T: 'static> ForeignOwnable for Pin<KBox<T>> {
         // SAFETY: `ptr` came from a pinned `KBox` (the caller's contract), so re-pinning is sound.
         unsafe { Pin::new_unchecked(KBox::from_raw(ptr.cast())) }
     }
+}
+
+/// A pointer to the `$type` whose field `$field` is at `$ptr` (C's `container_of()`), for
+/// callbacks that receive a pointer to an embedded C object. Only computes the address:
+/// dereferencing it is the caller's `unsafe` business.
+///
+/// ```
+/// struct Pair {
+///     first: u32,
+///     second: u64,
+/// }
+/// let pair = Pair { first: 1, second: 2 };
+/// let second: *const u64 = &pair.second;
+/// assert_eq!(kernel::container_of!(second, Pair, second), &pair as *const Pair);
+/// ```
+#[macro_export]
+macro_rules! container_of {
+    ($ptr:expr, $type:ty, $field:ident) => {
+        $ptr.cast::<u8>().wrapping_sub(::core::mem::offset_of!($type, $field)).cast::<$type>()
+    };
 }

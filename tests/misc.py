@@ -28,7 +28,8 @@ def guest_steps(guest, modules, kernel):
     guest.add(guest_program("misc_test"), guest_program("misc_compat32", COMPAT32_FLAGS))
     guest.step("misc-load", "insmod /rust_misc.ko && ls -l /dev/rust_misc && cat /sys/module/rust_misc/refcnt")
     guest.step("misc-ring", "/misc_test ring")
-    guest.step("misc-compat32", "/misc_compat32")
+    if kernel.enabled("CONFIG_IA32_EMULATION"):
+        guest.step("misc-compat32", "/misc_compat32")
     guest.step("misc-unload", "rmmod rust_misc; echo \"rmmod status $?\"; ls /dev/rust_misc; "
                               "ls -d /sys/module/rust_misc")
     guest.step("scratch-load", "insmod /misc_scratch.ko && ls /dev/misc_scratch /dev/misc_scratch_ctl")
@@ -58,9 +59,10 @@ def guest_checks(results, kernel, guest):
                   guest.dmesg("misc-load"))
 
     program_checks(results, name, guest.output("misc-ring"), RING_CHECKS)
-    out = guest.output("misc-compat32")
-    results.check(f"{name}: ioctls of a 32-bit process reach the driver (compat_ptr_ioctl)",
-                  guest.status("misc-compat32") == 0 and "ok compat-ioctl" in out.splitlines(), out)
+    if kernel.enabled("CONFIG_IA32_EMULATION"):
+        out = guest.output("misc-compat32")
+        results.check(f"{name}: ioctls of a 32-bit process reach the driver (compat_ptr_ioctl)",
+                      guest.status("misc-compat32") == 0 and "ok compat-ioctl" in out.splitlines(), out)
 
     out, log = guest.output("misc-unload"), guest.dmesg("misc-unload")
     results.check(f"{name}: rmmod rust_misc succeeds once idle", "rmmod status 0" in out, out)

@@ -13,11 +13,13 @@ Each suite module may define:
   built(results, kernel, modules)             host-side checks of the built modules
   guest_steps(guest, modules, kernel)         steps for the booted guest
   guest_checks(results, kernel, guest)        checks of what the guest saw
+  boot_options(kernel)                        kernel command-line options the suite needs
 """
 
 import argparse
 import sys
 
+import deferred
 import foundation
 import hardening
 import misc
@@ -27,7 +29,7 @@ from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
-SUITES = [foundation, safe_api, params, misc, hardening]
+SUITES = [foundation, safe_api, params, misc, deferred, hardening]
 
 
 def hooks(name):
@@ -82,7 +84,8 @@ def main():
             steps(guest, modules, kernel)
         foundation.final_steps(guest)
         say(f"kernel {kernel.name}: booting under QEMU")
-        booted = guest.boot(kernel, ROOT / "target/test" / kernel.name, smp=2)
+        append = " ".join(option(kernel) for option in hooks("boot_options"))
+        booted = guest.boot(kernel, ROOT / "target/test" / kernel.name, smp=2, timeout=900, append=append)
         results.check(f"{kernel.name}: the guest ran every step", booted, tail(guest.console))
         for check in hooks("guest_checks"):
             check(results, kernel, guest)

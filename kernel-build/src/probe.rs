@@ -154,8 +154,15 @@ impl Kernel {
 
     /// Emits the `cfg`s of this kernel for the crate being built: its `CONFIG_*` options and
     /// `kernel_version_at_least = "X.Y"` for every version up to its own, with their check-cfgs.
-    pub fn emit_cfgs(&self) {
-        let names = self.config.cfg_names();
+    ///
+    /// `also_known` are option names the crate tests that this kernel may lack entirely (a
+    /// `.config` lists only the options its Kconfig has): they are declared too, so that
+    /// `cfg(not(CONFIG_X))` compiles without warnings everywhere.
+    pub fn emit_cfgs(&self, also_known: &[String]) {
+        let mut names = self.config.cfg_names();
+        names.extend(also_known.iter().flat_map(|n| [n.clone(), format!("{n}_MODULE")]));
+        names.sort();
+        names.dedup();
         for chunk in names.chunks(512) {
             println!("cargo::rustc-check-cfg=cfg({})", chunk.join(","));
         }
@@ -166,6 +173,53 @@ impl Kernel {
         for version in self.version.at_least() {
             println!("cargo::rustc-cfg=kernel_version_at_least=\"{version}\"");
         }
+    }
+
+    /// The `CONFIG_*` names mentioned in the Rust sources under `dir`, for
+    /// [`Kernel::emit_cfgs`]; tells cargo to rerun the build script when they change.
+    pub fn config_names_in(dir: &Path) -> Vec<String> {
+        println!("cargo::rerun-if-changed={}", dir.display());
+        let mut names = Vec::new();
+        let mut dirs = vec![dir.to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = fs::read_to_string(&path).unwrap_or_default();
+                    names.extend(config_words(&text));
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// The words `CONFIG_[A-Z0-9_]+` of a text.
+fn config_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.match_indices("CONFIG_").filter_map(move |(start, _)| {
+        let word: String = text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+            .collect();
+        (word.len() > "CONFIG_".len()
+            && !text[..start].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(word)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_words;
+
+    #[test]
+    fn finds_config_words() {
+        let text = "#[cfg(CONFIG_COMPAT)] x; cfg(not(CONFIG_X86_KERNEL_IBT_MODULE)) MY_CONFIG_NO CONFIG_";
+        let words: Vec<_> = config_words(text).collect();
+        assert_eq!(words, ["CONFIG_COMPAT", "CONFIG_X86_KERNEL_IBT_MODULE"]);
     }
 }
 

@@ -1,0 +1,220 @@
+//! [`Timer`]: a kernel timer (`struct timer_list`) that calls into Rust when it expires.
+//!
+//! A `Timer<T>` holds the data `T` its callback ([`TimerCallback::run`]) works on, next to the C
+//! timer. It is pinned (initialised in place by [`new_timer!`](crate::new_timer)), and dropping
+//! it cancels the timer and waits for a running callback before `T` is dropped: the callback
+//! never sees freed data, and nothing is left armed when a module that owns its timers unloads.
+//!
+//! The callback runs in atomic context (softirq; on `PREEMPT_RT` a kernel thread that still must
+//! not sleep on a `Mutex`): share data with it through atomics or a
+//! [`SpinLockIrq`](crate::sync::SpinLockIrq), and hand sleeping work to a
+//! [`Work`](crate::workqueue::Work) item. A periodic timer re-arms itself from its callback.
+//!
+//! ```ignore
+//! use core::sync::atomic::{AtomicU64, Ordering};
+//! use kernel::time::{msecs_to_jiffies, timer::{Timer, TimerCallback}};
+//!
+//! struct Ticker {
+//!     ticks: AtomicU64,
+//! }
+//!
+//! impl TimerCallback for Ticker {
+//!     fn run(timer: &Timer<Self>) {
+//!         timer.ticks.fetch_add(1, Ordering::Relaxed);
+//!         timer.schedule(msecs_to_jiffies(10)); // again in 10 ms
+//!     }
+//! }
+//!
+//! let ticker = KBox::pin_init(new_timer!(Ticker { ticks: AtomicU64::new(0) }), GFP_KERNEL)?;
+//! ticker.schedule(msecs_to_jiffies(10));
+//! // ... dropping `ticker` stops it.
+//! ```
+
+use super::{jiffies, Jiffies};
+use crate::bindings;
+use crate::init::{pin_init_from_closure, PinInit};
+use crate::str::CStr;
+use crate::sync::LockClassKey;
+use crate::types::Opaque;
+use core::ops::Deref;
+use core::ptr::{addr_of, addr_of_mut, null_mut};
+use core::sync::atomic::{AtomicPtr, Ordering};
+
+/// The callback of a [`Timer<Self>`](Timer): what the timer does when it expires.
+///
+/// ```ignore
+/// impl TimerCallback for Watchdog {
+///     fn run(timer: &Timer<Self>) {
+///         timer.expired.store(true, Ordering::Relaxed);
+///     }
+/// }
+/// ```
+pub trait TimerCallback: Sync + Sized + 'static {
+    /// Called when `timer` expires, in atomic context: must not sleep. May re-arm the timer with
+    /// [`Timer::schedule`]. Must not drop the timer (that would wait for this very call: the
+    /// kernel panics instead of deadlocking).
+    ///
+    /// ```ignore
+    /// fn run(timer: &Timer<Self>) {
+    ///     timer.ticks.fetch_add(1, Ordering::Relaxed);
+    ///     timer.schedule(timer.period); // periodic
+    /// }
+    /// ```
+    fn run(timer: &Timer<Self>);
+}
+
+/// A kernel timer whose callback is `T`'s [`TimerCallback::run`], holding the `T` it runs on
+/// (reachable through `Deref`).
+///
+/// Create one in place with [`new_timer!`](crate::new_timer), arm it with
+/// [`Timer::schedule`]. Dropping it cancels it for good, waiting for a running callback, and only
+/// then drops `T` (so do not drop it holding a lock the callback takes, nor in a hard interrupt
+/// handler). Leaking it (`core::mem::forget`) leaves it armed: its callback would then run
+/// after the module is gone.
+///
+/// ```ignore
+/// let timer = KBox::pin_init(new_timer!(Ticker::default(), "ticker"), GFP_KERNEL)?;
+/// timer.schedule(HZ); // in one second
+/// ```
+///
+/// # Invariants
+///
+/// `raw` was initialised by `init_timer_key` with `expired::<T>` as its function and
+/// does not move. `running_in` is the task running the callback on this timer, or null.
+pub struct Timer<T> {
+    raw: Opaque<bindings::timer_list>,
+    running_in: AtomicPtr<bindings::task_struct>,
+    data: T,
+}
+
+// SAFETY: the C timer may be armed, cancelled and dropped from any thread; `T` moves with it.
+unsafe impl<T: Send> Send for Timer<T> {}
+// SAFETY: `&Timer` only arms or cancels the C timer, which has its own locking, and gives `&T`,
+// which needs `T: Sync` (the callback also gets `&T`, on another CPU).
+unsafe impl<T: Sync> Sync for Timer<T> {}
+
+impl<T: TimerCallback> Timer<T> {
+    /// An initializer for a disarmed timer holding `data`, named `name` with class `key` for
+    /// lockdep (which then checks that `cancel` and drop are not called with a lock the
+    /// callback takes). [`new_timer!`](crate::new_timer) fills `name` and `key` in.
+    ///
+    /// ```ignore
+    /// let init = Timer::new(Ticker::default(), c"ticker", static_lock_class!());
+    /// let timer = KBox::pin_init(init, GFP_KERNEL)?;
+    /// ```
+    pub fn new(data: T, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
+        // SAFETY: the closure initialises every field and cannot fail.
+        unsafe {
+            pin_init_from_closure(move |slot: *mut Self| {
+                addr_of_mut!((*slot).data).write(data);
+                addr_of_mut!((*slot).running_in).write(AtomicPtr::new(null_mut()));
+                // INVARIANT: initialised with `expired::<T>`; `PinInit` callers never move it.
+                bindings::init_timer_key(
+                    Opaque::raw_get(addr_of!((*slot).raw)),
+                    Some(expired::<T>),
+                    0,
+                    name.as_ptr(),
+                    key.as_ptr(),
+                );
+                Ok(())
+            })
+        }
+    }
+}
+
+impl<T> Timer<T> {
+    /// Arms the timer to expire `delay` jiffies from now, or moves the expiry there if it is
+    /// armed already (C's `mod_timer()`). Returns whether it was armed. Any context.
+    ///
+    /// ```ignore
+    /// timer.schedule(msecs_to_jiffies(100));
+    /// ```
+    pub fn schedule(&self, delay: Jiffies) -> bool {
+        // SAFETY: the timer is initialised and pinned (type invariant); `mod_timer` may be
+        // called in any context, its callback included.
+        unsafe { bindings::mod_timer(self.raw.get(), jiffies().wrapping_add(delay)) != 0 }
+    }
+
+    /// Disarms the timer and waits for a running callback to finish (C's `del_timer_sync()`).
+    /// Returns whether it was armed. From the timer's own callback it only disarms (it cannot
+    /// wait for itself). A `schedule` from elsewhere may arm it again right after.
+    ///
+    /// Must not be called with a lock the callback takes, nor from a hard interrupt handler.
+    ///
+    /// ```ignore
+    /// if timer.cancel() {
+    ///     pr_info!("stopped before it expired\n");
+    /// }
+    /// ```
+    pub fn cancel(&self) -> bool {
+        let raw = self.raw.get();
+        let was_armed = if self.in_callback() {
+            // SAFETY: the timer is initialised (type invariant); deleting never waits.
+            unsafe { bindings::timer_delete(raw) }
+        } else {
+            // SAFETY: the timer is initialised; not called from its own callback (checked
+            // above), so waiting for the callback terminates.
+            unsafe { bindings::del_timer_sync(raw) }
+        };
+        was_armed != 0
+    }
+
+    /// Whether the current task is running this timer's callback.
+    fn in_callback(&self) -> bool {
+        // SAFETY: `current` is valid in every context a timer is used from.
+        let current = unsafe { bindings::get_current() };
+        // Only the callback stores the current task, so a nested call sees its own store and any
+        // other task sees something else, whatever the memory ordering.
+        self.running_in.load(Ordering::Relaxed) == current
+    }
+}
+
+impl<T> Deref for Timer<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T> Drop for Timer<T> {
+    fn drop(&mut self) {
+        if self.in_callback() {
+            // Waiting would never end, and returning would free what the callback still uses.
+            panic!("a Timer was dropped from its own callback");
+        }
+        // SAFETY: the timer is initialised (type invariant), and this is not its callback.
+        // Shutting down (rather than deleting) also stops the callback from re-arming it while
+        // this waits, so it is neither armed nor running when `T` is dropped after this.
+        unsafe { bindings::timer_shutdown_sync(self.raw.get()) };
+    }
+}
+
+/// The C callback of every `Timer<T>`: finds the timer and runs `T`'s callback.
+///
+/// # Safety
+///
+/// `raw` is the `raw` field of a live `Timer<T>`: the timer core only expires timers that are
+/// armed, and a `Timer` is disarmed (waiting for this function) before it is freed.
+unsafe extern "C" fn expired<T: TimerCallback>(raw: *mut bindings::timer_list) {
+    // SAFETY: `raw` is the `raw` field of a live `Timer<T>` (the function's contract), which
+    // stays alive until this function returns.
+    let timer = unsafe { &*crate::container_of!(raw, Timer<T>, raw) };
+    // SAFETY: `current` is valid in softirq context (and in the timer thread on PREEMPT_RT).
+    timer.running_in.store(unsafe { bindings::get_current() }, Ordering::Relaxed);
+    T::run(timer);
+    timer.running_in.store(null_mut(), Ordering::Relaxed);
+}
+
+/// An initializer for a [`Timer`] holding `data`, with a lockdep class for this call site and an
+/// optional name (default: `file:line`).
+///
+/// ```ignore
+/// let timer = KBox::pin_init(new_timer!(Ticker::default(), "ticker"), GFP_KERNEL)?;
+/// ```
+#[macro_export]
+macro_rules! new_timer {
+    ($data:expr $(, $name:literal)? $(,)?) => {
+        $crate::time::timer::Timer::new($data, $crate::optional_name!($($name)?), $crate::static_lock_class!())
+    };
+}

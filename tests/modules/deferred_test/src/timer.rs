@@ -1,0 +1,150 @@
+//! `Timer` checks: arming, moving, cancelling, re-arming from the callback, and dropping while
+//! the callback runs.
+
+use crate::{check, spin_until, wait_for, Events};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use kernel::kthread::KThread;
+use kernel::prelude::*;
+use kernel::time::timer::{Timer, TimerCallback};
+use kernel::time::{msecs_to_jiffies, msleep, HZ};
+
+pub(crate) fn run() -> Result {
+    cancel_before_expiry()?;
+    reschedule()?;
+    periodic()?;
+    cancel_in_callback()?;
+    drop_while_running()
+}
+
+/// Counts its expiries; re-arms itself while `rearms` lasts.
+struct Counter {
+    events: Arc<Events>,
+    rearms: AtomicU32,
+}
+
+impl TimerCallback for Counter {
+    fn run(timer: &Timer<Self>) {
+        timer.events.runs.fetch_add(1, Ordering::Relaxed);
+        if timer.rearms.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok() {
+            timer.schedule(1);
+        }
+    }
+}
+
+fn counter(rearms: u32) -> Result<Pin<KBox<Timer<Counter>>>> {
+    let events = Events::new()?;
+    KBox::pin_init(new_timer!(Counter { events, rearms: AtomicU32::new(rearms) }), GFP_KERNEL)
+}
+
+fn cancel_before_expiry() -> Result {
+    let timer = counter(0)?;
+    let was_armed = timer.schedule(msecs_to_jiffies(50));
+    let cancelled = timer.cancel();
+    msleep(100);
+    let ok = !was_armed && cancelled && timer.events.runs() == 0 && !timer.cancel();
+    check("timer cancel before expiry", ok);
+    Ok(())
+}
+
+fn reschedule() -> Result {
+    let timer = counter(0)?;
+    let first = timer.schedule(10 * HZ);
+    let moved = timer.schedule(1);
+    let fired = wait_for(1000, || timer.events.runs() == 1);
+    msleep(50);
+    check("timer schedule moves an armed timer", !first && moved && fired && timer.events.runs() == 1);
+    Ok(())
+}
+
+fn periodic() -> Result {
+    let timer = counter(4)?;
+    timer.schedule(1);
+    let done = wait_for(2000, || timer.events.runs() == 5);
+    msleep(50);
+    check("timer re-armed from its callback", done && timer.events.runs() == 5);
+    Ok(())
+}
+
+/// Arms itself, then cancels that from within the callback.
+struct SelfCancel {
+    events: Arc<Events>,
+}
+
+impl TimerCallback for SelfCancel {
+    fn run(timer: &Timer<Self>) {
+        timer.schedule(HZ);
+        let cancelled = timer.cancel();
+        timer.events.flag.store(cancelled, Ordering::Release);
+        timer.events.runs.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn cancel_in_callback() -> Result {
+    let events = Events::new()?;
+    let timer = KBox::pin_init(new_timer!(SelfCancel { events: events.clone() }), GFP_KERNEL)?;
+    timer.schedule(1);
+    let ran = wait_for(1000, || events.runs() == 1);
+    check("timer cancel from its own callback", ran && events.flag() && !timer.cancel());
+    Ok(())
+}
+
+/// Busy for 100 ms (atomic context: no sleeping).
+struct Slow {
+    events: Arc<Events>,
+}
+
+impl TimerCallback for Slow {
+    fn run(timer: &Timer<Self>) {
+        timer.events.started.store(true, Ordering::Release);
+        spin_until(100, || false);
+        timer.events.finished.store(true, Ordering::Release);
+    }
+}
+
+/// Drops the timer from another thread while the callback runs, until that overlap happens (the
+/// callback runs where the timer was armed, and this thread keeps that CPU busy meanwhile).
+fn drop_while_running() -> Result {
+    for _ in 0..5 {
+        if let Some(waited) = try_drop_while_running()? {
+            check("timer drop waits for a running callback", waited);
+            return Ok(());
+        }
+    }
+    pr_err!("the timer's drop never overlapped its callback\n");
+    check("timer drop waits for a running callback", false);
+    Ok(())
+}
+
+/// What the dropping thread saw.
+#[derive(Default)]
+struct DropReport {
+    done: AtomicBool,
+    overlapped: AtomicBool,
+    waited: AtomicBool,
+}
+
+/// Whether the drop waited for the callback, if it overlapped it.
+fn try_drop_while_running() -> Result<Option<bool>> {
+    let events = Events::new()?;
+    let timer = Arc::pin_init(new_timer!(Slow { events: events.clone() }), GFP_KERNEL)?;
+    let report = Arc::new(DropReport::default(), GFP_KERNEL)?;
+    let (seen, reported, last) = (events.clone(), report.clone(), timer.clone());
+    let dropper = KThread::run(
+        c"dt_dropper",
+        move |_| {
+            spin_until(1000, || seen.started());
+            let overlapped = seen.started() && !seen.finished();
+            drop(last); // the last reference by now: this drops the timer
+            reported.overlapped.store(overlapped, Ordering::Relaxed);
+            reported.waited.store(seen.finished(), Ordering::Relaxed);
+            reported.done.store(true, Ordering::Release);
+        },
+        GFP_KERNEL,
+    )?;
+    timer.schedule(1);
+    drop(timer);
+    spin_until(1500, || report.done.load(Ordering::Acquire));
+    drop(dropper);
+    let overlapped = report.overlapped.load(Ordering::Relaxed);
+    Ok(overlapped.then(|| report.waited.load(Ordering::Relaxed)))
+}
