@@ -14,11 +14,13 @@ Each suite module may define:
   guest_steps(guest, modules, kernel)         steps for the booted guest
   guest_checks(results, kernel, guest)        checks of what the guest saw
   boot_options(kernel)                        kernel command-line options the suite needs
+  after_kernels(results, kernels)             checks run once, after the kernels
 """
 
 import argparse
 import sys
 
+import bench_smoke
 import deferred
 import foundation
 import hardening
@@ -29,7 +31,7 @@ from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
-SUITES = [foundation, safe_api, params, misc, deferred, hardening]
+SUITES = [foundation, safe_api, params, misc, deferred, hardening, bench_smoke]
 
 
 def hooks(name):
@@ -90,6 +92,8 @@ def main():
         for check in hooks("guest_checks"):
             check(results, kernel, guest)
         results.figure(f"kernels passed (of {len(kernels)})", int(len(results.failed) == failed_before))
+    for check in hooks("after_kernels"):
+        check(results, kernels)
     sys.exit(0 if results.summary() else 1)
 
 

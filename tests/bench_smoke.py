@@ -1,0 +1,43 @@
+"""The benchmark's smoke run: bench/run.py with tiny counts, so that the benchmark cannot rot.
+Checks that it ran, that every row has its figures and that it wrote every output; no figure is
+judged (timings belong to the benchmark, not to the tests)."""
+
+import json
+import xml.etree.ElementTree as ElementTree
+
+from harness import ROOT, run, say, tail
+
+OUT = ROOT / "target/bench"
+
+
+def after_kernels(results, kernels):
+    """Runs the smoke benchmark on the newest kernel tested."""
+    kernel = sorted(kernels, key=lambda k: (k.name.endswith("-debug"), k.name.startswith("6.1")))[0]
+    for name in ("results.json", "results.csv", "results.md", "ratios.svg"):
+        (OUT / name).unlink(missing_ok=True)
+    say(f"the benchmark's smoke run, on {kernel.name}")
+    status, out = run(["python3", str(ROOT / "bench/run.py"), "--smoke", "--kernel", kernel.name])
+    results.check(f"bench: smoke run on {kernel.name} completes", status == 0, tail(out))
+    if status != 0:
+        return
+    report = json.loads((OUT / "results.json").read_text())
+    rows = {r["id"]: r for r in report["rows"]}
+    for section in ("size", "build", "bindings", "runtime"):
+        results.check(f"bench: the smoke run has {section} rows", any(r["section"] == section for r in rows.values()))
+    missing = [key for key, r in rows.items() if r["rust"] is None or (r["section"] != "bindings" and r["c"] is None)]
+    results.check("bench: every row has its C and Rust figures", not missing, f"rows without figures: {missing}")
+    no_ratio = [key for key, r in rows.items() if r["section"] != "bindings" and "ratio" not in r]
+    results.check("bench: every paired row has a ratio", not no_ratio, f"rows without a ratio: {no_ratio}")
+    table = (OUT / "results.md").read_text()
+    results.check("bench: the Markdown table is printed and written", "| Section | Measure |" in table
+                  and table.splitlines()[0] in out, tail(out))
+    results.check("bench: the CSV has a line per row", len((OUT / "results.csv").read_text().splitlines())
+                  == len(rows) + 1)
+    try:
+        bars = ElementTree.parse(OUT / "ratios.svg").getroot().findall("{http://www.w3.org/2000/svg}rect")
+    except ElementTree.ParseError as e:
+        bars = []
+        results.check("bench: the SVG chart parses", False, str(e))
+    # One bar per ratio, plus the background.
+    results.check("bench: the SVG chart has a bar per ratio", len(bars) == 1 + sum("ratio" in r for r in rows.values()),
+                  f"{len(bars)} rectangles")
