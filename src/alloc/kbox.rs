@@ -2,6 +2,7 @@
 
 use super::{AllocError, Flags, Kmalloc};
 use crate::init::PinInit;
+use crate::transmute::FromBytes;
 use core::alloc::Layout;
 use core::fmt;
 use core::marker::PhantomData;
@@ -42,6 +43,28 @@ impl<T> KBox<T> {
         let ptr =
             if layout.size() == 0 { NonNull::dangling() } else { Kmalloc::alloc(layout, flags)?.cast() };
         // INVARIANT: `ptr` is a fresh allocation for `MaybeUninit<T>`, which needs no init.
+        Ok(KBox(ptr, PhantomData))
+    }
+
+    /// Allocates memory for a `T` filled with zero bytes (`__GFP_ZERO`), without building the
+    /// value on the stack first: the way to get a large buffer.
+    ///
+    /// ```ignore
+    /// let page: KBox<[u8; 4096]> = KBox::new_zeroed(GFP_KERNEL)?;
+    /// assert!(page.iter().all(|&b| b == 0));
+    /// ```
+    pub fn new_zeroed(flags: Flags) -> Result<KBox<T>, AllocError>
+    where
+        T: FromBytes,
+    {
+        let layout = Layout::new::<T>();
+        let ptr = if layout.size() == 0 {
+            NonNull::dangling()
+        } else {
+            Kmalloc::alloc(layout, flags | super::flags::__GFP_ZERO)?.cast()
+        };
+        // INVARIANT: `ptr` is a fresh allocation for `T`, all of whose bytes are zero, which is a
+        // valid `T` (`T: FromBytes`).
         Ok(KBox(ptr, PhantomData))
     }
 

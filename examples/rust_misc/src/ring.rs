@@ -6,8 +6,12 @@ use kernel::prelude::*;
 pub const CAPACITY: usize = 4096;
 
 /// A FIFO of bytes in a fixed allocation of [`CAPACITY`] bytes, holding at most `limit` bytes.
+///
+/// Positions are reduced modulo [`CAPACITY`] (a power of two) where they index `data`, and
+/// lengths are clamped to it, so the compiler sees every slice is in bounds: no bounds-check
+/// panics (and none of the formatting code a panic message needs) end up in the module.
 pub struct Ring {
-    data: KVec<u8>,
+    data: KBox<[u8; CAPACITY]>,
     /// Where the oldest byte is.
     head: usize,
     /// How many bytes are buffered.
@@ -18,7 +22,7 @@ pub struct Ring {
 
 impl Ring {
     pub fn new() -> Result<Ring> {
-        Ok(Ring { data: KVec::from_elem(0, CAPACITY, GFP_KERNEL)?, head: 0, len: 0, limit: CAPACITY })
+        Ok(Ring { data: KBox::new_zeroed(GFP_KERNEL)?, head: 0, len: 0, limit: CAPACITY })
     }
 
     pub fn len(&self) -> usize {
@@ -50,8 +54,11 @@ impl Ring {
 
     /// The oldest `n` bytes (`n <= len`), in order, as up to two pieces (the buffer wraps).
     pub fn peek(&self, n: usize) -> (&[u8], &[u8]) {
-        let first = n.min(CAPACITY - self.head);
-        (&self.data[self.head..self.head + first], &self.data[..n - first])
+        let head = self.head % CAPACITY;
+        let (older, newer) = self.data.split_at(head);
+        let n = n.min(CAPACITY);
+        let first = n.min(newer.len());
+        (&newer[..first], &older[..(n - first).min(head)])
     }
 
     /// Forgets the oldest `n` bytes (`n <= len`), once they were copied out.
@@ -63,9 +70,9 @@ impl Ring {
     /// Room for the next `n` bytes (`n <= space`), as up to two pieces to fill in order.
     pub fn room(&mut self, n: usize) -> (&mut [u8], &mut [u8]) {
         let tail = (self.head + self.len) % CAPACITY;
-        let first = n.min(CAPACITY - tail);
         let (front, back) = self.data.split_at_mut(tail);
-        (&mut back[..first], &mut front[..n - first])
+        let first = n.min(back.len());
+        (&mut back[..first], &mut front[..(n - first).min(tail)])
     }
 
     /// Adds the `n` bytes just written into [`Ring::room`] to the buffered data.
