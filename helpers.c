@@ -48,6 +48,53 @@ unsigned long rust_helper_copy_to_user(void __user *to, const void *from, unsign
 
 #endif /* RUST_HELPERS_UACCESS */
 
+/*
+ * get_user() and put_user() pick the access by the type of the pointer; Rust passes the size
+ * instead (1, 2, 4 or 8 bytes; -EINVAL for any other) and the value by address, which need not
+ * be aligned.
+ */
+#define RUST_USER_SIZES(access) access(u8) access(u16) access(u32) access(u64)
+
+#ifdef RUST_HELPERS_GET_USER
+
+int rust_helper_get_user(void *val, const void __user *ptr, size_t size)
+{
+	int ret = -EINVAL;
+
+	switch (size) {
+#define GET_USER_CASE(type) case sizeof(type): {				\
+		type x;							\
+		ret = get_user(x, (const type __user *)ptr);		\
+		memcpy(val, &x, sizeof(x));				\
+		break;							\
+	}
+	RUST_USER_SIZES(GET_USER_CASE)
+	}
+	return ret;
+}
+
+#endif /* RUST_HELPERS_GET_USER */
+
+#ifdef RUST_HELPERS_PUT_USER
+
+int rust_helper_put_user(const void *val, void __user *ptr, size_t size)
+{
+	int ret = -EINVAL;
+
+	switch (size) {
+#define PUT_USER_CASE(type) case sizeof(type): {				\
+		type x;							\
+		memcpy(&x, val, sizeof(x));				\
+		ret = put_user(x, (type __user *)ptr);			\
+		break;							\
+	}
+	RUST_USER_SIZES(PUT_USER_CASE)
+	}
+	return ret;
+}
+
+#endif /* RUST_HELPERS_PUT_USER */
+
 #ifdef RUST_HELPERS_REFCOUNT
 
 void rust_helper_refcount_set(refcount_t *r, int n)

@@ -2,6 +2,7 @@
 """Benchmarks: Rust modules against equivalent C modules, built for one kernel and run in one boot.
 
 Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-rounds N] [--smoke]
+                    [--only size,build,runtime]
 
 Measures, for each pair (examples/hello and bench/c/hello, examples/rust_misc and bench/c/misc,
 bench/rust/ops and bench/c/ops):
@@ -380,6 +381,8 @@ def main():
                         help="operations per implementation and round, scaled per row (default 20000)")
     parser.add_argument("--build-rounds", type=int, default=3, help="repetitions of the build timings (default 3)")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, no cleaning: checks the machinery only")
+    parser.add_argument("--only", default="size,build,runtime",
+                        help="the sections to run, of size,build,runtime (bindgen's figures come with build)")
     args = parser.parse_args()
     if args.smoke:
         args.rounds, args.iterations, args.build_rounds = 2, 200, 1
@@ -399,11 +402,18 @@ def main():
             if not module.build():
                 raise RuntimeError(f"building {directory} failed:\n{tail(module.output)}")
             modules[directory] = module
-    say("sizes: sections of each .ko, and the crates of the Rust symbols")
-    rows, breakdowns = size_rows(modules)
-    builds, bindings = build_rows(kernel, args.build_rounds, args.smoke)
-    rows += builds + bindings
-    rows += runtime_rows(kernel, modules, args.rounds, args.iterations)
+    sections = set(args.only.split(","))
+    if not sections <= {"size", "build", "runtime"}:
+        parser.error(f"--only: unknown section in {args.only}")
+    rows, breakdowns = [], {}
+    if "size" in sections:
+        say("sizes: sections of each .ko, and the crates of the Rust symbols")
+        rows, breakdowns = size_rows(modules)
+    if "build" in sections:
+        builds, bindings = build_rows(kernel, args.build_rounds, args.smoke)
+        rows += builds + bindings
+    if "runtime" in sections:
+        rows += runtime_rows(kernel, modules, args.rounds, args.iterations)
 
     table = markdown(meta, rows, breakdowns)
     (OUT / "results.md").write_text(table)

@@ -16,9 +16,10 @@
 //! Slices go through `copy_from_user()`/`copy_to_user()`, whose hardened-usercopy check
 //! (`check_object_size()`) verifies at run time that the kernel side lies within one object, as
 //! for C code copying a length known only at run time. Values ([`UserSliceReader::read`],
-//! [`UserSliceWriter::write`]) are copied by `_copy_from_user()`/`_copy_to_user()` without that
-//! check, as C code copying `sizeof(x)` is: their kernel side is a whole local value by
-//! construction.
+//! [`UserSliceWriter::write`]) go the way C code moves them: those of 1, 2, 4 or 8 bytes with
+//! `get_user()`/`put_user()` (a single access), larger ones with `_copy_from_user()`/
+//! `_copy_to_user()`, without the object-size check, needless as for C code copying `sizeof(x)`:
+//! their kernel side is a whole local value by construction.
 //!
 //! ```ignore
 //! fn ioctl(this: &Device, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
@@ -281,11 +282,16 @@ impl UserSliceReader {
     pub fn read<T: FromBytes>(&mut self) -> Result<T> {
         let mut value = MaybeUninit::<T>::uninit();
         let to = value.as_mut_ptr().cast::<c_void>();
-        self.0.copy(size_of::<T>(), |from, len| {
+        self.0.copy(size_of::<T>(), |from, len| match len {
             // SAFETY: `to` is valid for writes of `len` bytes, all of `value`, whatever they hold;
-            // `_copy_from_user` checks the user address itself and handles faults. It skips only
-            // the run-time object-size check, needless here (see the module documentation).
-            unsafe { bindings::_copy_from_user(to, from, len) }
+            // `get_user()` checks the user address itself and handles faults.
+            1 | 2 | 4 | 8 => match unsafe { bindings::get_user(to, from, len as usize) } {
+                0 => 0,
+                _ => len,
+            },
+            // SAFETY: as above, for `_copy_from_user()`, which skips only the run-time
+            // object-size check, needless here (see the module documentation).
+            _ => unsafe { bindings::_copy_from_user(to, from, len) },
         })?;
         // SAFETY: all `size_of::<T>()` bytes were written, and any bytes are a valid `T`
         // (`T: FromBytes`).
@@ -349,12 +355,17 @@ impl UserSliceWriter {
     /// ```
     pub fn write<T: AsBytes>(&mut self, value: &T) -> Result {
         let from = core::ptr::from_ref(value).cast::<c_void>();
-        self.0.copy(size_of::<T>(), |to, len| {
+        self.0.copy(size_of::<T>(), |to, len| match len {
             // SAFETY: `from` is valid for reads of `len` bytes, all of `*value`, which are
-            // initialised (`T: AsBytes`); `_copy_to_user` checks the user address itself and
-            // handles faults. It skips only the run-time object-size check, needless here (see the
-            // module documentation).
-            unsafe { bindings::_copy_to_user(to, from, len) }
+            // initialised (`T: AsBytes`); `put_user()` checks the user address itself and handles
+            // faults.
+            1 | 2 | 4 | 8 => match unsafe { bindings::put_user(from, to, len as usize) } {
+                0 => 0,
+                _ => len,
+            },
+            // SAFETY: as above, for `_copy_to_user()`, which skips only the run-time object-size
+            // check, needless here (see the module documentation).
+            _ => unsafe { bindings::_copy_to_user(to, from, len) },
         })
     }
 }
