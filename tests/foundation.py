@@ -14,8 +14,8 @@ MODULES = ["examples/hello", "tests/modules/failinit", "tests/modules/printk_tes
 def host_checks(results, toolchain, kernel):
     """Checks that need no booted kernel: unit tests, lints, docs, error messages."""
     env = toolchain.env(KDIR=str(kernel.kdir))
-    status, out = run(["cargo", "test", "--quiet", "-p", "kernel-build"], cwd=ROOT, env=env)
-    results.check("host: kernel-build unit and doc tests", status == 0, tail(out))
+    status, out = run(["cargo", "test", "--quiet", "-p", "kernel-build", "-p", "macros"], cwd=ROOT, env=env)
+    results.check("host: kernel-build and macros unit and doc tests", status == 0, tail(out))
     status, out = run(["cargo", "test", "--quiet", "--doc", "-p", "kernel"], cwd=ROOT, env=env)
     results.check("host: kernel doc tests (pure logic)", status == 0, tail(out))
     status, out = run(["cargo", "fmt", "--all", "--check"], cwd=ROOT, env=env)
