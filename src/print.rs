@@ -1,11 +1,17 @@
 //! Printing to the kernel log: `pr_info!` and friends.
 //!
-//! The macros format with `core::fmt` into a bounded buffer on the stack and hand the text to
-//! `printk` with `"%.*s"` (the kernel's own `%pA` exists only with `CONFIG_RUST`). A message
-//! longer than the buffer is printed in several pieces, the later ones as continuations
-//! (`KERN_CONT`), so nothing is lost; printk itself starts a new record when one grows past its
-//! line limit (about 1 KiB). Every message is prefixed with the module name, like C's
-//! `pr_fmt(fmt) KBUILD_MODNAME ": " fmt`.
+//! A message whose placeholders are plain (`{}`, `{:?}`, `{:x}`, `{:#x}`, `{:X}`) and whose
+//! arguments are integers, `bool`s, `str`s or `CStr`s is printed as C prints it: one `_printk`
+//! call with a format built at compile time (`"\x01" "6" "hello: iteration %u of %u\n"`), the
+//! arguments as C varargs ([`args`]). No `core::fmt` code is involved, and printk formats the
+//! message once.
+//!
+//! Other messages are formatted with `core::fmt` into a bounded buffer on the stack and handed
+//! to printk with `"%.*s"` (the kernel's own `%pA` exists only with `CONFIG_RUST`). A message
+//! longer than the buffer, or one of the first kind that could be longer than a printk record
+//! (about 1 KiB), is printed in several pieces, the later ones as continuations (`KERN_CONT`), so
+//! nothing is lost; printk itself starts a new record when one grows past its line limit. Every
+//! message is prefixed with the module name, like C's `pr_fmt(fmt) KBUILD_MODNAME ": " fmt`.
 //!
 //! ```ignore
 //! pr_info!("loaded with {} buffers of {} bytes\n", count, size);
@@ -13,8 +19,13 @@
 //! ```
 
 use crate::bindings;
-use core::ffi::{c_char, c_int, CStr};
+use core::ffi::{c_int, CStr};
 use core::fmt::{self, Write};
+
+pub mod args;
+
+#[doc(hidden)]
+pub use macros::printk;
 
 /// Bytes formatted before they are handed to printk. Bounded so the stack frame stays small.
 pub const BUFFER_SIZE: usize = 256;
@@ -71,14 +82,21 @@ const CONT: [u8; 7] = format(bindings::KERN_CONT, b"%.*s\0");
 /// # Invariants
 ///
 /// `len <= BUFFER_SIZE`.
-struct LineWriter {
-    /// The format of the first piece; `None` once a piece was printed (or for `pr_cont!`).
-    first: Option<(Level, *const c_char)>,
+#[doc(hidden)]
+pub struct LineWriter {
+    /// The level and prefix of the first piece; `CONT` once a piece was printed.
+    header: args::Header,
     len: usize,
     buf: [u8; BUFFER_SIZE],
 }
 
 impl LineWriter {
+    /// A writer for a message with `header`.
+    fn new(header: args::Header) -> Self {
+        LineWriter { header, len: 0, buf: [0; BUFFER_SIZE] }
+    }
+
+    /// Prints the buffer.
     fn flush(&mut self) {
         let len = self.len as c_int;
         let buf = self.buf.as_ptr();
@@ -86,19 +104,19 @@ impl LineWriter {
         // NUL-terminated module prefix, then a length and a buffer holding at
         // least that many bytes.
         unsafe {
-            match self.first.take() {
-                Some((level, prefix)) => bindings::_printk(level.0.as_ptr().cast(), prefix, len, buf),
+            match self.header.first.take() {
+                Some((level, prefix)) => {
+                    bindings::_printk(level.0.as_ptr().cast(), prefix.as_ptr(), len, buf)
+                }
                 None => bindings::_printk(CONT.as_ptr().cast(), len, buf),
             };
         }
         self.len = 0;
     }
-}
 
-impl Write for LineWriter {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
+    /// Appends `bytes`, printing the buffer whenever it is full.
+    fn write_bytes(&mut self, mut bytes: &[u8]) {
         // Splitting inside a UTF-8 sequence is fine: printk joins the pieces again.
-        let mut bytes = s.as_bytes();
         while !bytes.is_empty() {
             if self.len == BUFFER_SIZE {
                 self.flush();
@@ -113,6 +131,45 @@ impl Write for LineWriter {
             self.len += n;
             bytes = bytes.get(n..).unwrap_or_default();
         }
+    }
+
+    /// Appends a value as printk prints it for the placeholder `kind` (see [`args`]).
+    fn write_value(&mut self, value: args::Value<'_>, kind: u8) {
+        let (negative, magnitude) = match value {
+            args::Value::Bytes(bytes) => return self.write_bytes(bytes),
+            args::Value::Signed(v) => (v < 0, v.unsigned_abs()),
+            args::Value::Unsigned(v) => (false, v),
+        };
+        let (radix, digits): (u64, &[u8; 16]) = match kind {
+            args::LOWER_HEX | args::ALT_LOWER_HEX => (16, b"0123456789abcdef"),
+            args::UPPER_HEX => (16, b"0123456789ABCDEF"),
+            _ => (10, b"0123456789abcdef"),
+        };
+        // Digits from the end: 20 for `u64::MAX` in decimal.
+        let mut text = [0u8; 20];
+        let mut start = text.len();
+        let mut rest = magnitude;
+        for slot in text.iter_mut().rev() {
+            *slot = digits[(rest % radix) as usize & 15];
+            start -= 1;
+            rest /= radix;
+            if rest == 0 {
+                break;
+            }
+        }
+        if negative {
+            self.write_bytes(b"-");
+        }
+        if kind == args::ALT_LOWER_HEX {
+            self.write_bytes(b"0x");
+        }
+        self.write_bytes(text.get(start..).unwrap_or_default());
+    }
+}
+
+impl Write for LineWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write_bytes(s.as_bytes());
         Ok(())
     }
 }
@@ -121,8 +178,7 @@ impl Write for LineWriter {
 ///
 #[doc(hidden)]
 pub fn call_printk(level: Level, prefix: &'static CStr, args: fmt::Arguments<'_>) {
-    let mut writer =
-        LineWriter { first: Some((level, prefix.as_ptr().cast())), len: 0, buf: [0; BUFFER_SIZE] };
+    let mut writer = LineWriter::new(args::Header::new(level, prefix));
     // Writing to the buffer cannot fail; a `Display` impl that fails only ends the message early.
     let _ = match args.as_str() {
         Some(s) => writer.write_str(s),
@@ -134,7 +190,7 @@ pub fn call_printk(level: Level, prefix: &'static CStr, args: fmt::Arguments<'_>
 /// Prints a continuation of the previous message (`KERN_CONT`). Used by [`pr_cont!`].
 #[doc(hidden)]
 pub fn call_printk_cont(args: fmt::Arguments<'_>) {
-    let mut writer = LineWriter { first: None, len: 0, buf: [0; BUFFER_SIZE] };
+    let mut writer = LineWriter::new(args::Header::CONT);
     let _ = match args.as_str() {
         Some(s) => writer.write_str(s),
         None => writer.write_fmt(args),
@@ -169,7 +225,7 @@ pub(crate) fn print_panic(
             column,
         )
     };
-    let mut writer = LineWriter { first: None, len: 0, buf: [0; BUFFER_SIZE] };
+    let mut writer = LineWriter::new(args::Header::CONT);
     let _ = match message.as_str() {
         Some(text) => writer.write_str(text),
         None => writer.write_fmt(format_args!("{message}")),
@@ -179,10 +235,17 @@ pub(crate) fn print_panic(
 }
 
 // `crate::__LOG_PREFIX` is deliberately the calling crate's: `module!` defines it as the module name.
+//
+// A literal format goes to the `printk` procedural macro with each argument parsed as an
+// expression, in parentheses, so that the macro need not parse Rust; anything else (a format
+// made by a macro) to `core::fmt` as it is.
 #[allow(clippy::crate_in_macro_def)]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! print_macro (
+    ($level:ident, $fmt:literal $(, $arg:expr)* $(,)?) => (
+        $crate::print::printk!($crate, $level, (crate::__LOG_PREFIX), $fmt $(, ($arg))*)
+    );
     ($level:ident, $($arg:tt)+) => (
         $crate::print::call_printk($crate::print::level::$level, crate::__LOG_PREFIX, format_args!($($arg)+))
     );
@@ -269,6 +332,7 @@ macro_rules! pr_debug (($($arg:tt)+) => (
 /// pr_cont!("\n");
 /// ```
 #[macro_export]
-macro_rules! pr_cont (($($arg:tt)+) => (
-    $crate::print::call_printk_cont(format_args!($($arg)+))
-));
+macro_rules! pr_cont (
+    ($fmt:literal $(, $arg:expr)* $(,)?) => ($crate::print::printk!($crate, CONT, (), $fmt $(, ($arg))*));
+    ($($arg:tt)+) => ($crate::print::call_printk_cont(format_args!($($arg)+)));
+);

@@ -14,8 +14,8 @@ MODULES = ["examples/hello", "tests/modules/failinit", "tests/modules/printk_tes
 def host_checks(results, toolchain, kernel):
     """Checks that need no booted kernel: unit tests, lints, docs, error messages."""
     env = toolchain.env(KDIR=str(kernel.kdir))
-    status, out = run(["cargo", "test", "--quiet", "-p", "kernel-build"], cwd=ROOT, env=env)
-    results.check("host: kernel-build unit and doc tests", status == 0, tail(out))
+    status, out = run(["cargo", "test", "--quiet", "-p", "kernel-build", "-p", "macros"], cwd=ROOT, env=env)
+    results.check("host: kernel-build and macros unit and doc tests", status == 0, tail(out))
     status, out = run(["cargo", "test", "--quiet", "--doc", "-p", "kernel"], cwd=ROOT, env=env)
     results.check("host: kernel doc tests (pure logic)", status == 0, tail(out))
     status, out = run(["cargo", "fmt", "--all", "--check"], cwd=ROOT, env=env)
@@ -84,6 +84,37 @@ def error_messages(results, toolchain):
 def built(results, kernel, modules):
     if "hello" in modules:
         modinfo_checks(results, kernel, modules["hello"])
+        fast_path_checks(results, kernel, modules)
+
+
+# Formats the fast path of pr_*! builds at compile time, as C would write them, by module.
+FAST_FORMATS = {
+    "hello": [b"\x016hello: Hello from Rust! (kernel %.*s)\n\0", b"\x016hello: Goodbye from Rust\n\0"],
+    "printk_test": [
+        b"\x016printk_test: fast unsigned: %u %u %u %llu %lu\n\0",
+        b"\x016printk_test: fast signed min: %d %d %d %lld %ld\n\0",
+        b"\x016printk_test: fast alt hex: %#x %#x %#llx %#lx\n\0",
+        b"\x016printk_test: fast percent: 100%% %d%%%% done, 50%%d %%s %%.*s %%\n\0",
+        b"\x016printk_test: fast strings: <%.*s> <%.*s> <%s> <%s>\n\0",
+        b"\x01c %#x\0",
+    ],
+}
+
+
+def fast_path_checks(results, kernel, modules):
+    """pr_*! messages of integers and strings are one printk call with a format made at compile
+    time: no core::fmt code in hello."""
+    for name, formats in FAST_FORMATS.items():
+        if name not in modules:
+            continue
+        data = modules[name].ko.read_bytes()
+        missing = [f for f in formats if f not in data]
+        results.check(f"{kernel.name}: {name}: pr_*! formats are built at compile time", not missing,
+                      f"missing {missing}")
+    symbols = codegen.Object(modules["hello"].ko).symbols
+    fmt = [s for s in symbols if re.search(r"4core3fmt|LineWriter", s)]
+    results.check(f"{kernel.name}: hello: no core::fmt code (pr_info! of a str is a plain printk call)", not fmt,
+                  " ".join(fmt[:10]))
 
 
 def modinfo_checks(results, kernel, hello):
@@ -179,14 +210,60 @@ def printk_checks(results, name, log):
                   any(l.endswith("printk_test: format: -17 0xff     r Some(\"x\") é") for l in lines), tail(log, 10))
     results.check(f"{name}: pr_cont! continues the line", any(l.endswith("printk_test: cont: 1 2 3") for l in lines))
     for length in (255, 256, 257, 900, 3000):
-        # The message may span several records; joined, they must give it back whole.
-        start = next((i for i, l in enumerate(lines) if f"printk_test: pattern {length} <" in l), None)
-        text = ""
-        if start is not None:
-            text = message_text(lines[start]).split("<", 1)[1]
-            for line in lines[start + 1:]:
-                if text.endswith(">") or "printk_test:" in line:
-                    break
-                text += message_text(line)
+        text = joined(lines, f"printk_test: pattern {length} <")
         results.check(f"{name}: a {length}-byte message arrives whole", text == PATTERN[:length] + ">",
                       f"got {len(text)} bytes")
+    texts = [message_text(l) for l in lines]
+    for expected in FAST_LINES:
+        results.check(f"{name}: pr_*! prints '{expected[:50]}'", f"printk_test: {expected}" in texts,
+                      "\n".join(t for t in texts if expected.split(":")[0] in t))
+    for kind, length in [("str", n) for n in (255, 256, 900, 950, 1000, 3000)] + [("cstr", 3000)]:
+        text = joined(lines, f"printk_test: {kind} pattern {length} <")
+        results.check(f"{name}: a {kind} argument of {length} bytes arrives whole", text == PATTERN[:length] + ">",
+                      f"got {len(text)} bytes")
+
+
+# What printk_test's fast() prints, exactly as core::fmt would format it.
+FAST_LINES = [
+    "fast unsigned: 255 65535 4294967295 18446744073709551615 18446744073709551615",
+    "fast signed min: -128 -32768 -2147483648 -9223372036854775808 -9223372036854775808",
+    "fast signed max: 127 32767 2147483647 9223372036854775807 9223372036854775807",
+    "fast zero: 0 0 0 0 0x0 0",
+    "fast hex: ff fffe fffffffd fffffffffffffffc fffffffffffffffb",
+    "fast alt hex: 0xff 0xbeef 0xffffffffffffffff 0x10000000000",
+    "fast upper hex: AB DEADBEEF FFFFFFFFFFFFFFFF",
+    "fast debug: -5 7 true",
+    "fast bool: true false",
+    "fast percent: 100% 3%% done, 50%d %s %.*s %",
+    "fast strings: <abc> <> <cstr> <>",
+    "fast references: borrowed 42 7 cstr ref cstr ref",
+    "fast braces: {} {1}",
+    "fast unicode: \u00e9t\u00e9 \u00fcber",
+    "fast trailing comma: 1",
+    "fast turbofish: 8",
+    "fast inferred: 5",
+    "fast twelve: 1 2 3 4 5 6 7 -8 -9 -10 -11 -12",
+    "slow thirteen: 1 2 3 4 5 6 7 8 9 10 11 12 13",
+    "fast no arguments",
+    "mixed: 7 \u00e9 0xff cstr AB",
+    "mixed error: EINVAL true",
+    "generic: 5",
+    "inline: 9 1",
+    "named: 3 2",
+    "fast cont: 1 0xff cstr end",
+    "fast done",
+]
+
+
+def joined(lines, start_text):
+    """The text after `<` of the message starting with `start_text`: it may span several records;
+    joined, they must give it back whole."""
+    start = next((i for i, l in enumerate(lines) if start_text in l), None)
+    text = ""
+    if start is not None:
+        text = message_text(lines[start]).split("<", 1)[1]
+        for line in lines[start + 1:]:
+            if text.endswith(">") or "printk_test:" in line:
+                break
+            text += message_text(line)
+    return text

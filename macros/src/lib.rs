@@ -3,6 +3,7 @@
 mod module;
 mod params;
 mod parse;
+mod printk;
 mod vtable;
 
 use proc_macro::TokenStream;
@@ -78,4 +79,21 @@ pub fn vtable(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(code) => code,
         Err(message) => format!("::core::compile_error!({message:?});").parse().unwrap_or_default(),
     }
+}
+
+/// The expansion of the `pr_*!` macros of `kernel::print`; use those.
+///
+/// A message whose placeholders are plain (`{}`, `{:?}`, `{:x}`, `{:#x}`, `{:X}`) becomes a
+/// printk format built at compile time from its literal text and the types of its arguments:
+/// for integers, `bool`, `str` and `CStr`, one call of `_printk`, as in C. Other messages, and
+/// messages with arguments of other types, are formatted with `core::fmt`.
+///
+/// ```ignore
+/// // What `pr_info!("{} of {}\n", i, n)` becomes, in effect:
+/// kernel::print::printk!($crate, INFO, (crate::__LOG_PREFIX), "{} of {}\n", (i), (n))
+/// ```
+#[doc(hidden)]
+#[proc_macro]
+pub fn printk(input: TokenStream) -> TokenStream {
+    printk::expand(input)
 }
