@@ -34,7 +34,7 @@ def chart(meta, rows):
         y = TOP + i * (BAR + GAP)
         x = x_of(r["ratio"])
         good = r["met"] if r["met"] is not None else r["ratio"] >= 1.0
-        colour = "#3a9d5d" if good else "#d9534f"
+        colour = "#999999" if r["id"].startswith("same_") else "#3a9d5d" if good else "#d9534f"
         out.append(f'<text x="{LEFT - 8}" y="{y + BAR - 3}" text-anchor="end">{escape(r["section"])}: '
                    f'{escape(r["label"][:62])}</text>')
         out.append(f'<rect x="{min(x, one):.1f}" y="{y}" width="{max(abs(x - one), 1):.1f}" height="{BAR}" '

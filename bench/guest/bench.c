@@ -8,7 +8,8 @@
  * Devices: /dev/rust_misc and /dev/c_misc (read, write, ioctl), /dev/rust_ops and /dev/c_ops
  * (ioctls that run printk or kmalloc/kfree in the kernel a given number of times). ITERATIONS is
  * the number of operations per implementation and round, scaled per row (a 64 KiB transfer
- * counts 1/16, an allocation 4).
+ * counts 1/16, an allocation 4). The "same_" rows time /dev/c_misc against itself: their ratio
+ * would be 1.0 without noise, so their spread is the resolution of the other rows.
  * Prints "result ROW IMPL ROUND NS_PER_OP" per row, implementation and round, and "error ..." on
  * a failure.
  */
@@ -25,7 +26,7 @@
 #define CAPACITY 4096
 #define STREAM 65536
 /* Short runs per implementation and round. */
-#define SLICES 9
+#define SLICES 21
 
 #define MISC_GET_LEN _IOR('r', 1, uint32_t)
 #define MISC_CLEAR _IO('r', 2)
@@ -33,7 +34,8 @@
 #define OPS_ALLOC_64 _IO('b', 2)
 #define OPS_ALLOC_4K _IO('b', 3)
 
-enum device { MISC, OPS };
+/* SAME is /dev/c_misc twice: C against itself, the noise floor of the measurement. */
+enum device { MISC, OPS, SAME, DEVICES };
 
 static unsigned char in[STREAM], out[STREAM];
 
@@ -157,12 +159,15 @@ static const struct row {
 	{ "printk", OPS, run_ops, OPS_PRINTK, 4 },
 	{ "alloc_64", OPS, run_ops, OPS_ALLOC_64, 64 },
 	{ "alloc_4k", OPS, run_ops, OPS_ALLOC_4K, 64 },
+	{ "same_read_4k", SAME, run_read, 4096, 16 },
+	{ "same_stream_64k", SAME, run_stream, STREAM, 1 },
 };
 
 static const char *const impls[2] = { "c", "rust" };
-static const char *const paths[2][2] = {
+static const char *const paths[DEVICES][2] = {
 	[MISC] = { "/dev/c_misc", "/dev/rust_misc" },
 	[OPS] = { "/dev/c_ops", "/dev/rust_ops" },
+	[SAME] = { "/dev/c_misc", "/dev/c_misc" },
 };
 
 static int by_value(const void *a, const void *b)
@@ -183,7 +188,7 @@ static double median(double *values, int n)
  * alternates too), so that whatever disturbs the guest (the host, timer interrupts) falls on both
  * alike. Reports the median time per operation of each implementation's slices.
  */
-static void measure(const struct row *row, int fds[2][2], long iterations, long round)
+static void measure(const struct row *row, int fds[DEVICES][2], long iterations, long round)
 {
 	double ns[2][SLICES];
 	long n = iterations * row->scale / 16 / SLICES > 0 ? iterations * row->scale / 16 / SLICES : 1;
@@ -205,7 +210,7 @@ static void measure(const struct row *row, int fds[2][2], long iterations, long 
 
 int main(int argc, char **argv)
 {
-	int fds[2][2];
+	int fds[DEVICES][2];
 	long rounds, iterations;
 
 	if (argc != 3 || (rounds = atol(argv[1])) < 1 || (iterations = atol(argv[2])) < 1) {
@@ -213,7 +218,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (int d = 0; d < 2; d++) {
+	for (int d = 0; d < DEVICES; d++) {
 		for (int i = 0; i < 2; i++) {
 			fds[d][i] = open(paths[d][i], O_RDWR);
 			if (fds[d][i] < 0) {
