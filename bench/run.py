@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks: Rust modules against equivalent C modules, built for one kernel and run in one boot.
 
-Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-rounds N] [--smoke]
+Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-rounds N] [--boots N] [--smoke]
                     [--only size,build,runtime]
 
 Measures, for each pair (examples/hello and bench/c/hello, examples/rust_misc and bench/c/misc,
@@ -272,30 +272,35 @@ def bindgen_rows(target_dir):
 
 # --- runtime -------------------------------------------------------------------------------------
 
-def runtime_rows(kernel, modules, rounds, iterations):
-    guest = Guest()
-    guest.add(guest_program("bench", directory=ROOT / "bench/guest"))
-    names = []
-    for pair, rust_dir, c_dir in PAIRS[1:]:
-        for directory in (c_dir, rust_dir):
-            guest.add(modules[directory].ko)
-            names.append(modules[directory].name)
-    guest.step("load", " && ".join(f"insmod /{name}.ko" for name in names))
-    # The kernel log fills with the printk rows' messages: emptied here rather than printed.
-    guest.step("bench", f"/bench {rounds} {iterations}; status=$?; dmesg -c >/dev/null; exit $status")
-    guest.step("unload", " && ".join(f"rmmod {name}" for name in names))
-    say(f"runtime: booting {kernel.name} under QEMU (one CPU, console quiet): {rounds} rounds of "
-        f"{iterations} iterations, C and Rust taking turns")
-    timeout = 120 + rounds * iterations // 50
-    booted = guest.boot(kernel, OUT / "guest", smp=1, timeout=timeout, append="loglevel=1")
-    if not booted or guest.status("load") != 0 or guest.status("bench") != 0:
-        raise RuntimeError("the benchmark failed in the guest:\n" + tail(guest.output("load") + "\n" +
-                                                                       guest.output("bench") + "\n" + guest.console))
+def runtime_rows(kernel, modules, rounds, iterations, boots):
+    """Runtime rows, from `boots` boots of `rounds` rounds each. Under emulation the figures move
+    with where the modules and their buffers land in memory, which changes from boot to boot: the
+    boots alternate which module of each pair loads first, and their rounds are pooled."""
     results = {}
-    for line in guest.output("bench").splitlines():
-        m = re.match(r"result (\S+) (c|rust) (\d+) (\S+)$", line)
-        if m:
-            results.setdefault(m.group(1), ([], []))[m.group(2) == "rust"].append(float(m.group(4)))
+    for boot in range(boots):
+        guest = Guest()
+        guest.add(guest_program("bench", directory=ROOT / "bench/guest"))
+        names = []
+        for pair, rust_dir, c_dir in PAIRS[1:]:
+            for directory in (c_dir, rust_dir) if boot % 2 == 0 else (rust_dir, c_dir):
+                guest.add(modules[directory].ko)
+                names.append(modules[directory].name)
+        guest.step("load", " && ".join(f"insmod /{name}.ko" for name in names))
+        # The kernel log fills with the printk rows' messages: emptied here rather than printed.
+        guest.step("bench", f"/bench {rounds} {iterations}; status=$?; dmesg -c >/dev/null; exit $status")
+        guest.step("unload", " && ".join(f"rmmod {name}" for name in names))
+        say(f"runtime: boot {boot + 1} of {boots} of {kernel.name} under QEMU (one CPU, console quiet): "
+            f"{rounds} rounds of {iterations} iterations, C and Rust taking turns")
+        timeout = 120 + rounds * iterations // 50
+        booted = guest.boot(kernel, OUT / "guest", smp=1, timeout=timeout, append="loglevel=1")
+        if not booted or guest.status("load") != 0 or guest.status("bench") != 0:
+            raise RuntimeError("the benchmark failed in the guest:\n" + tail(guest.output("load") + "\n" +
+                                                                           guest.output("bench") + "\n" +
+                                                                           guest.console))
+        for line in guest.output("bench").splitlines():
+            m = re.match(r"result (\S+) (c|rust) (\d+) (\S+)$", line)
+            if m:
+                results.setdefault(m.group(1), ([], []))[m.group(2) == "rust"].append(float(m.group(4)))
     return [row("runtime", key, label, "ns/op", *results.get(key, ([], [])), target)
             for key, (label, target) in RUNTIME.items()]
 
@@ -344,15 +349,17 @@ def target_text(r):
 
 def markdown(meta, rows, breakdowns):
     lines = [f"# kmod-rs benchmarks: Rust modules / C modules, kernel {meta['kernel']} ({meta['release']})", "",
-             f"{meta['date']}; {meta['rounds']} rounds of {meta['iterations']} iterations; "
+             f"{meta['date']}; {meta['boots']} boots of {meta['rounds']} rounds of {meta['iterations']} iterations; "
              f"{meta['build_rounds']} build rounds; host: {meta['cpus']} CPUs.", ""]
     if meta["smoke"]:
         lines += ["**Smoke run**: tiny counts and no cleaning before the clean builds; the figures mean nothing.", ""]
     lines += ["Ratio = C / Rust: 1.0 is parity, above 1.0 Rust is smaller or faster. Runtime: medians over the "
-              "rounds of the per-round ratios, each from C and Rust runs taking turns in the same boot, with their "
-              "min–max spread. The guest runs under QEMU TCG (emulation, no KVM): the ratios are the meaningful "
-              "figures, absolute times are informative only. The noise-floor rows time the C device against itself: "
-              "their distance from 1.0 is the resolution of the runtime ratios.", "",
+              "rounds (of every boot) of the per-round ratios, each from C and Rust runs taking turns in the same "
+              "boot, with their min–max spread. The guest runs under QEMU TCG (emulation, no KVM): the ratios are "
+              "the meaningful figures, absolute times are informative only. The noise-floor rows time the C device "
+              "against itself within a boot; between boots the device rows also move by a few percent either way "
+              "with where the modules and buffers land in memory, which is why the boots alternate the load order "
+              "and are pooled.", "",
               "| Section | Measure | Unit | C | Rust | Ratio C/Rust | Spread (min–max) | Target |",
               "| --- | --- | --- | ---: | ---: | ---: | --- | --- |"]
     for r in rows:
@@ -380,22 +387,23 @@ def write_csv(path, rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kernel", default="6.12", help="the kernel to build for and boot (default 6.12)")
-    parser.add_argument("--rounds", type=int, default=15, help="runtime rounds (default 15)")
+    parser.add_argument("--rounds", type=int, default=10, help="runtime rounds per boot (default 10)")
     parser.add_argument("--iterations", type=int, default=20000,
                         help="operations per implementation and round, scaled per row (default 20000)")
     parser.add_argument("--build-rounds", type=int, default=3, help="repetitions of the build timings (default 3)")
+    parser.add_argument("--boots", type=int, default=4, help="boots for the runtime figures (default 4)")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, no cleaning: checks the machinery only")
     parser.add_argument("--only", default="size,build,runtime",
                         help="the sections to run, of size,build,runtime (bindgen's figures come with build)")
     args = parser.parse_args()
     if args.smoke:
-        args.rounds, args.iterations, args.build_rounds = 2, 200, 1
+        args.rounds, args.iterations, args.build_rounds, args.boots = 2, 200, 1, 1
     OUT.mkdir(parents=True, exist_ok=True)
 
     say(f"kernel {args.kernel}: fetching")
     kernel = Kernel(args.kernel)
     meta = {"kernel": kernel.name, "release": kernel.release, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "rounds": args.rounds, "iterations": args.iterations, "build_rounds": args.build_rounds,
+            "rounds": args.rounds, "iterations": args.iterations, "build_rounds": args.build_rounds, "boots": args.boots,
             "smoke": args.smoke, "cpus": len(Path("/proc/cpuinfo").read_text().split("processor")) - 1,
             "ratio": "C/Rust; 1.0 is parity; above 1.0 Rust is smaller or faster"}
     modules = {}
@@ -417,7 +425,7 @@ def main():
         builds, bindings = build_rows(kernel, args.build_rounds, args.smoke)
         rows += builds + bindings
     if "runtime" in sections:
-        rows += runtime_rows(kernel, modules, args.rounds, args.iterations)
+        rows += runtime_rows(kernel, modules, args.rounds, args.iterations, args.boots)
 
     table = markdown(meta, rows, breakdowns)
     (OUT / "results.md").write_text(table)
