@@ -373,29 +373,18 @@ impl<T: Conversion<K> + ?Sized, const K: u8> Formatted<'_, T, K> {
     }
 }
 
-impl<T: Conversion<K> + ?Sized, const K: u8> fmt::Display for Formatted<'_, T, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.format(f)
-    }
+// Whichever trait the fallback's placeholder asks for (`{}`, `{:?}`, `{:x}`, `{:X}`), the
+// argument prints the way its conversion says.
+macro_rules! impl_formatting_traits {
+    ($($trait:ident),*) => {$(
+        impl<T: Conversion<K> + ?Sized, const K: u8> fmt::$trait for Formatted<'_, T, K> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.format(f)
+            }
+        }
+    )*};
 }
-
-impl<T: Conversion<K> + ?Sized, const K: u8> fmt::Debug for Formatted<'_, T, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.format(f)
-    }
-}
-
-impl<T: Conversion<K> + ?Sized, const K: u8> fmt::LowerHex for Formatted<'_, T, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.format(f)
-    }
-}
-
-impl<T: Conversion<K> + ?Sized, const K: u8> fmt::UpperHex for Formatted<'_, T, K> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.format(f)
-    }
-}
+impl_formatting_traits!(Display, Debug, LowerHex, UpperHex);
 
 /// The tags of a message's arguments, as a list built from its end: `()`, `((), a)`,
 /// `(((), a), b)`, ...
