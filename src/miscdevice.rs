@@ -275,7 +275,9 @@ impl MiscDeviceOptions {
 /// A registered misc device; dropping it deregisters the device.
 ///
 /// The registration may be moved (kept in the module's type, say): what the kernel points to
-/// is in a pinned allocation of its own.
+/// is in a pinned allocation of its own. Leaking it (`core::mem::forget`) leaves the device
+/// registered after the module is gone, with file operations pointing into freed code: keep it
+/// in the module's type, which is dropped at unload.
 ///
 /// ```ignore
 /// struct Driver {
