@@ -111,6 +111,10 @@ def fast_path_checks(results, kernel, modules):
         missing = [f for f in formats if f not in data]
         results.check(f"{kernel.name}: {name}: pr_*! formats are built at compile time", not missing,
                       f"missing {missing}")
+    if kernel.enabled("CONFIG_KASAN"):
+        # KASAN's constructors register every global of each linked object, which keeps core's
+        # formatting vtables (and the code they point to) in the module, called or not.
+        return
     symbols = codegen.Object(modules["hello"].ko).symbols
     fmt = [s for s in symbols if re.search(r"4core3fmt|LineWriter", s)]
     results.check(f"{kernel.name}: hello: no core::fmt code (pr_info! of a str is a plain printk call)", not fmt,
