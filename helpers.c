@@ -34,20 +34,6 @@ void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
 
 #endif /* RUST_HELPERS_SLAB */
 
-#ifdef RUST_HELPERS_UACCESS
-
-unsigned long rust_helper_copy_from_user(void *to, const void __user *from, unsigned long n)
-{
-	return copy_from_user(to, from, n);
-}
-
-unsigned long rust_helper_copy_to_user(void __user *to, const void *from, unsigned long n)
-{
-	return copy_to_user(to, from, n);
-}
-
-#endif /* RUST_HELPERS_UACCESS */
-
 /*
  * get_user() and put_user() pick the access by the type of the pointer; Rust passes the size
  * instead (1, 2, 4 or 8 bytes; -EINVAL for any other) and the value by address, which need not

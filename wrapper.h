@@ -31,8 +31,6 @@ void *rust_helper_kmalloc(size_t size, gfp_t flags);
 void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags);
 
 /* <linux/uaccess.h> */
-unsigned long rust_helper_copy_from_user(void *to, const void __user *from, unsigned long n);
-unsigned long rust_helper_copy_to_user(void __user *to, const void *from, unsigned long n);
 int rust_helper_get_user(void *val, const void __user *ptr, size_t size);
 int rust_helper_put_user(const void *val, void __user *ptr, size_t size);
 

@@ -50,6 +50,7 @@ const FUNCTIONS: &[&str] = &[
     "compat_ptr_ioctl",
     "_copy_from_user",
     "_copy_to_user",
+    "__check_object_size",
 ];
 const TYPES: &[&str] = &[
     "module",

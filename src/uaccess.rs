@@ -13,13 +13,13 @@
 //!
 //! Copies may sleep (they may fault pages in): never call them with a spinlock held.
 //!
-//! Slices go through `copy_from_user()`/`copy_to_user()`, whose hardened-usercopy check
-//! (`check_object_size()`) verifies at run time that the kernel side lies within one object, as
-//! for C code copying a length known only at run time. Values ([`UserSliceReader::read`],
-//! [`UserSliceWriter::write`]) go the way C code moves them: those of 1, 2, 4 or 8 bytes with
-//! `get_user()`/`put_user()` (a single access), larger ones with `_copy_from_user()`/
-//! `_copy_to_user()`, without the object-size check, needless as for C code copying `sizeof(x)`:
-//! their kernel side is a whole local value by construction.
+//! Slices are copied as C's `copy_from_user()`/`copy_to_user()` copy a length known only at
+//! run time: the hardened-usercopy check (`check_object_size()`) verifies that the kernel side
+//! lies within one object, then `_copy_from_user()`/`_copy_to_user()` copy. Values
+//! ([`UserSliceReader::read`], [`UserSliceWriter::write`]) go the way C code moves them: those
+//! of 1, 2, 4 or 8 bytes with `get_user()`/`put_user()` (a single access), larger ones with
+//! `_copy_from_user()`/`_copy_to_user()` without the object-size check, needless as for C code
+//! copying `sizeof(x)`: their kernel side is a whole local value by construction.
 //!
 //! ```ignore
 //! fn ioctl(this: &Device, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
@@ -36,7 +36,7 @@
 use crate::bindings;
 use crate::error::{code::EFAULT, Result};
 use crate::transmute::{AsBytes, FromBytes};
-use core::ffi::{c_ulong, c_void};
+use core::ffi::{c_int, c_ulong, c_void};
 use core::mem::MaybeUninit;
 
 /// An address in user space, as system calls pass it (a `void __user *`).
@@ -164,6 +164,27 @@ impl UserSlice {
     }
 }
 
+/// What C's inline `copy_from_user()`/`copy_to_user()` check before they call
+/// `_copy_from_user()`/`_copy_to_user()`, for a length known only at run time: a length over
+/// `INT_MAX` fails (C also warns), and with `CONFIG_HARDENED_USERCOPY` the kernel side must lie
+/// within one object, stack frame or allocation (`__check_object_size()` stops the kernel
+/// otherwise). Done here rather than in a C helper so that a copy costs the calls a C copy makes
+/// and no more.
+fn check_copy_size(kernel: *const c_void, len: c_ulong, to_user: bool) -> bool {
+    if len > c_int::MAX as c_ulong {
+        return false;
+    }
+    // SAFETY: `__check_object_size` only inspects where `kernel..kernel + len` lies; it may be
+    // called with any pointer and length.
+    #[cfg(CONFIG_HARDENED_USERCOPY)]
+    unsafe {
+        bindings::__check_object_size(kernel, len, to_user)
+    };
+    #[cfg(not(CONFIG_HARDENED_USERCOPY))]
+    let _ = (kernel, to_user);
+    true
+}
+
 /// The part of a [`UserSlice`] a reader or writer has not reached yet.
 ///
 /// # Invariants
@@ -254,9 +275,12 @@ impl UserSliceReader {
     pub fn read_raw(&mut self, out: &mut [MaybeUninit<u8>]) -> Result {
         let to = out.as_mut_ptr().cast();
         self.0.copy(out.len(), |from, len| {
+            if !check_copy_size(to, len, false) {
+                return len;
+            }
             // SAFETY: `to` is valid for writes of `len` bytes (the length of `out`);
-            // `copy_from_user` checks the user address itself and handles faults.
-            unsafe { bindings::copy_from_user(to, from, len) }
+            // `_copy_from_user` checks the user address itself and handles faults.
+            unsafe { bindings::_copy_from_user(to, from, len) }
         })
     }
 
@@ -341,9 +365,12 @@ impl UserSliceWriter {
     pub fn write_slice(&mut self, data: &[u8]) -> Result {
         let from = data.as_ptr().cast();
         self.0.copy(data.len(), |to, len| {
+            if !check_copy_size(from, len, true) {
+                return len;
+            }
             // SAFETY: `from` is valid for reads of `len` bytes (the length of `data`);
-            // `copy_to_user` checks the user address itself and handles faults.
-            unsafe { bindings::copy_to_user(to, from, len) }
+            // `_copy_to_user` checks the user address itself and handles faults.
+            unsafe { bindings::_copy_to_user(to, from, len) }
         })
     }
 
