@@ -57,15 +57,10 @@ impl<T> KBox<T> {
     where
         T: FromBytes,
     {
-        let layout = Layout::new::<T>();
-        let ptr = if layout.size() == 0 {
-            NonNull::dangling()
-        } else {
-            Kmalloc::alloc(layout, flags | super::flags::__GFP_ZERO)?.cast()
-        };
-        // INVARIANT: `ptr` is a fresh allocation for `T`, all of whose bytes are zero, which is a
-        // valid `T` (`T: FromBytes`).
-        Ok(KBox(ptr, PhantomData))
+        let zeroed = KBox::<T>::new_uninit(flags | super::flags::__GFP_ZERO)?;
+        // SAFETY: all bytes of the allocation are zero (`__GFP_ZERO`; a zero-sized `T` has none),
+        // which is a valid `T` (`T: FromBytes`); the layouts of `T` and `MaybeUninit<T>` agree.
+        Ok(unsafe { KBox::from_raw(KBox::into_raw(zeroed).cast()) })
     }
 
     /// Allocates memory and moves `value` into it, pinned.
