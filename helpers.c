@@ -211,12 +211,6 @@ unsigned long rust_helper_msecs_to_jiffies(unsigned int m)
 	return msecs_to_jiffies(m);
 }
 
-/* A function on 6.1, an inline over timer_delete_sync() on later kernels. */
-int rust_helper_del_timer_sync(struct timer_list *timer)
-{
-	return del_timer_sync(timer);
-}
-
 #endif /* RUST_HELPERS_TIMER */
 
 #ifdef RUST_HELPERS_WORKQUEUE

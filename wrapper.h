@@ -66,7 +66,6 @@ void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, p
 /* <linux/jiffies.h>, <linux/timer.h> */
 u64 rust_helper_get_jiffies_64(void);
 unsigned long rust_helper_msecs_to_jiffies(unsigned int m);
-int rust_helper_del_timer_sync(struct timer_list *timer);
 
 /* <linux/workqueue.h> */
 void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,

@@ -170,9 +170,8 @@ def size_rows(modules):
 # --- builds --------------------------------------------------------------------------------------
 
 def make(kernel, directory, target="modules"):
-    args = ["make", "-C", str(kernel.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", target]
     start = time.monotonic()
-    status, out = run(args, env={"CARGO_NET_OFFLINE": "true"})
+    status, out = kernel.make(directory, target, env={"CARGO_NET_OFFLINE": "true"})
     if status != 0:
         raise RuntimeError(f"building {directory} failed:\n{tail(out)}")
     return time.monotonic() - start

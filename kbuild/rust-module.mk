@@ -16,7 +16,6 @@ $(error rust-module.mk: obj-m must name exactly one module, not '$(obj-m)')
 endif
 
 rust-kbuild-dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-include $(rust-kbuild-dir)/rustflags.mk
 
 # The kernel's Makefile sets RUSTC and CARGO itself; only command-line values are the user's.
 rust-toolchain := $(shell $(rust-kbuild-dir)/find-rust \
@@ -25,14 +24,17 @@ rust-toolchain := $(shell $(rust-kbuild-dir)/find-rust \
 ifneq ($(words $(rust-toolchain)),2)
 $(error $(rust-toolchain))
 endif
+rust-rustc := $(word 1,$(rust-toolchain))
+include $(rust-kbuild-dir)/rustflags.mk
 
 # One cargo target directory per kernel configuration: flags and bindings differ between them.
 rust-build-id := $(KERNELRELEASE)-$(shell md5sum < $(objtree)/.config | cut -c1-10)
 rust-archive := $(obj)/.$(rust-module).rust.a
 
 quiet_cmd_cargo = CARGO   $@
-      cmd_cargo = RUSTC=$(word 1,$(rust-toolchain)) CARGO=$(word 2,$(rust-toolchain)) \
-		RUSTFLAGS='$(RUST_KBUILD_FLAGS)' KDIR=$(abspath $(objtree)) \
+      cmd_cargo = RUSTC=$(rust-rustc) CARGO=$(word 2,$(rust-toolchain)) \
+		RUSTFLAGS='$(RUST_KBUILD_FLAGS)' RUST_TARGET_FEATURES='$(RUST_TARGET_FEATURES)' \
+		KDIR=$(abspath $(objtree)) \
 		RUST_BUILD_ID=$(rust-build-id) \
 		$(rust-kbuild-dir)/cargo-staticlib $(src) $(rust-module) $@
 

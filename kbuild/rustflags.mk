@@ -3,23 +3,46 @@
 # own Makefiles choose them for its Rust code (Makefile, arch/x86/Makefile). They apply to core
 # and alloc as much as to the module: several are target modifiers that must match everywhere.
 
+# $(call rustc-option-or,FLAG,FALLBACK): FLAG when $(rust-rustc) takes it, else FALLBACK. The
+# toolchain floor (rustc 1.85) predates some -Z options that later ones spell differently.
+# (rustc checks -Z options and their values while parsing its command line.)
+rustc-option-or = $(shell RUSTC_BOOTSTRAP=1 $(rust-rustc) $(1) --target x86_64-unknown-none --print cfg \
+	>/dev/null 2>&1 && echo '$(1)' || echo '$(2)')
+
 rust-kflags := -Crelocation-model=static -Ccode-model=kernel -Cno-redzone=y -Cpanic=abort \
 	-Cforce-unwind-tables=n -Csymbol-mangling-version=v0 -Zfunction-sections=n \
 	-Zplt=y
 
-# Spectre v2: indirect calls and jumps through the kernel's __x86_indirect_thunk_*.
-rust-kflags-$(or $(CONFIG_MITIGATION_RETPOLINE),$(CONFIG_RETPOLINE)) += -Zretpoline-external-thunk
-# ITS: a cs prefix on thunk calls, so the kernel can patch them; only where C code has it too.
-rust-kflags-$(if $(filter -mindirect-branch-cs-prefix,$(KBUILD_CFLAGS)),y) += -Zindirect-branch-cs-prefix
+# Spectre v2: indirect calls and jumps through the kernel's __x86_indirect_thunk_*. A rustc
+# without -Zretpoline-external-thunk (before 1.88) warns of the target features behind it given
+# with -Ctarget-feature: they go into a target specification instead (cargo-staticlib), as
+# upstream's scripts/generate_rust_target.rs puts them.
+ifneq ($(or $(CONFIG_MITIGATION_RETPOLINE),$(CONFIG_RETPOLINE)),)
+rust-retpoline := $(call rustc-option-or,-Zretpoline-external-thunk,)
+rust-retpoline-features := +retpoline-external-thunk,+retpoline-indirect-branches,+retpoline-indirect-calls
+rust-kflags-y += $(rust-retpoline)
+RUST_TARGET_FEATURES := $(if $(rust-retpoline),,$(rust-retpoline-features))
+endif
+# ITS: a cs prefix on thunk calls, so the kernel can patch them; only where C code has it too
+# (and rustc can: 1.85 cannot, as upstream's rustc-option leaves it out there too).
+rust-kflags-$(if $(filter -mindirect-branch-cs-prefix,$(KBUILD_CFLAGS)),y) += \
+	$(call rustc-option-or,-Zindirect-branch-cs-prefix,)
 # Retbleed/SRSO: returns through __x86_return_thunk.
 rust-kflags-$(or $(CONFIG_MITIGATION_RETHUNK),$(CONFIG_RETHUNK)) += -Zfunction-return=thunk-extern
 # IBT: endbr64 at function entries; jump tables would need NOTRACK, which the kernel disables.
-rust-kflags-$(CONFIG_X86_KERNEL_IBT) += -Zcf-protection=branch -Cjump-tables=n
+rust-kflags-$(CONFIG_X86_KERNEL_IBT) += -Zcf-protection=branch $(call rustc-option-or,-Cjump-tables=n,-Zno-jump-tables)
 # Padding before each function, used by call-depth tracking and FineIBT.
 rust-kflags-$(CONFIG_CALL_PADDING) += \
 	-Zpatchable-function-entry=$(CONFIG_FUNCTION_PADDING_BYTES),$(CONFIG_FUNCTION_PADDING_BYTES)
+# Function alignment: LLVM's own option (log2 of the bytes) before rustc had one.
 rust-kflags-$(if $(filter-out 0,$(CONFIG_FUNCTION_ALIGNMENT)),y) += \
-	-Zmin-function-alignment=$(CONFIG_FUNCTION_ALIGNMENT)
+	$(call rustc-option-or,-Zmin-function-alignment=$(CONFIG_FUNCTION_ALIGNMENT),\
+	-Cllvm-args=-align-all-functions=$(rust-log2-$(CONFIG_FUNCTION_ALIGNMENT)))
+rust-log2-4 := 2
+rust-log2-8 := 3
+rust-log2-16 := 4
+rust-log2-32 := 5
+rust-log2-64 := 6
 
 # KASAN (generic): Rust memory accesses are checked too, against the kernel's shadow mapping,
 # with the settings the kernel uses for C (scripts/Makefile.kasan).

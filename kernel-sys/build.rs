@@ -11,7 +11,6 @@ use std::path::PathBuf;
 const FUNCTIONS: &[&str] = &[
     "_printk",
     "kfree",
-    "krealloc",
     "ksize",
     "mutex_lock",
     "mutex_unlock",
@@ -22,9 +21,10 @@ const FUNCTIONS: &[&str] = &[
     "__wake_up",
     "misc_register",
     "misc_deregister",
-    "init_timer_key",
+    "timer_init_key",
     "mod_timer",
     "timer_delete",
+    "timer_delete_sync",
     "timer_shutdown_sync",
     "msleep",
     "queue_work_on",
@@ -52,6 +52,14 @@ const FUNCTIONS: &[&str] = &[
     "_copy_to_user",
     "__check_object_size",
 ];
+/// Functions of [`FUNCTIONS`] that kernels have renamed, with their older name: where the headers
+/// declare only the old one, the bindings call it by the new name, so Rust code has one name on
+/// every kernel. What the headers declare decides, not the version (distributions backport).
+const RENAMED: &[(&str, &str)] = &[
+    // 6.16
+    ("timer_init_key", "init_timer_key"),
+];
+
 const TYPES: &[&str] = &[
     "module",
     "kernel_param",
@@ -152,13 +160,44 @@ impl bindgen::callbacks::ParseCallbacks for ConstHelpers {
     }
 }
 
+/// Aliases the old names of [`RENAMED`] functions to their new ones (appended to the bindings),
+/// and stops the build when the headers declare a function of [`FUNCTIONS`] under neither name:
+/// the error should name the function and the tree, not come later as an unresolved name in
+/// `kernel`.
+fn require_functions(bindings: &std::path::Path, kdir: &std::path::Path) {
+    let mut text = std::fs::read_to_string(bindings)
+        .unwrap_or_else(|e| fail(format!("reading {}: {e}", bindings.display())));
+    // With or without rustfmt (bindgen formats with it when it is installed).
+    let declared =
+        |text: &str, f: &str| ["(", " ("].iter().any(|paren| text.contains(&format!("pub fn {f}{paren}")));
+    for (new, old) in RENAMED {
+        if !declared(&text, new) && declared(&text, old) {
+            text.push_str(&format!("pub use self::{old} as {new};\n"));
+        }
+    }
+    std::fs::write(bindings, &text).unwrap_or_else(|e| fail(format!("writing {}: {e}", bindings.display())));
+    let missing: Vec<&str> = FUNCTIONS
+        .iter()
+        .copied()
+        .filter(|f| !declared(&text, f) && !text.contains(&format!(" as {f};")))
+        .collect();
+    if !missing.is_empty() {
+        fail(format!(
+            "the kernel headers in {} do not declare {}: this kernel is older than kmod-rs supports \
+             (Debian 12's 6.1 is the oldest tested), or its headers are incomplete",
+            kdir.display(),
+            missing.join(", ")
+        ));
+    }
+}
+
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let kernel = Kernel::locate(&out_dir).unwrap_or_else(|e| fail(e));
     println!("cargo::rerun-if-changed=headers.h");
 
     let mut builder = bindgen_builder(&kernel).header("headers.h").parse_callbacks(Box::new(ConstHelpers));
-    for f in FUNCTIONS {
+    for f in FUNCTIONS.iter().chain(RENAMED.iter().map(|(_, old)| old)) {
         builder = builder.allowlist_function(f);
     }
     for t in TYPES {
@@ -172,6 +211,7 @@ fn main() {
     }
     let start = std::time::Instant::now();
     write_bindings(builder, &out_dir.join("bindings.rs")).unwrap_or_else(|e| fail(e));
+    require_functions(&out_dir.join("bindings.rs"), &kernel.kdir);
     // For the benchmarks (bench/run.py): how long bindgen took, next to what it wrote.
     let seconds = format!("{:.3}\n", start.elapsed().as_secs_f64());
     std::fs::write(out_dir.join("bindgen-seconds"), seconds).unwrap_or_else(|e| fail(e));

@@ -68,11 +68,25 @@ class Kernel:
         self.dir = Path(out.strip().splitlines()[-1])
         self.kdir = (self.dir / "build").resolve()
         self.release = (self.dir / "release").read_text().strip()
+        # The Debian release whose userland builds this kernel's modules (scripts/userland), or
+        # None for the host's.
+        userland = self.dir / "userland"
+        self.userland = userland.read_text().strip() if userland.exists() else None
         self.config = {}
         for line in (self.kdir / ".config").read_text().splitlines():
             if line.startswith("CONFIG_") and "=" in line:
                 key, value = line.split("=", 1)
                 self.config[key] = value.strip('"')
+
+    def make(self, directory, *targets, env=None):
+        """`make -C <kdir> M=<directory> <targets>` as this kernel's users run it: on the host, or
+        in the userland of the kernel's own release, with its compiler and Rust."""
+        cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *targets]
+        if self.userland:
+            cmd = [str(SCRIPTS / "userland"), self.userland, "--run", str(directory), "env",
+                   *[f"{k}={v}" for k, v in (env or {}).items()], *cmd]
+            env = None
+        return run(cmd, env=env)
 
     def enabled(self, *options):
         """Whether any of the options is `y`."""
@@ -92,9 +106,8 @@ class Module:
 
     def build(self):
         """`make clean` then a Kbuild build, so objtool and modpost always run and report."""
-        args = ["make", "-C", str(self.kernel.kdir), f"M={self.path}", "CONFIG_DEBUG_INFO_BTF_MODULES="]
-        run(args + ["clean"])
-        self.status, self.output = run(args + ["modules"])
+        self.kernel.make(self.path, "clean")
+        self.status, self.output = self.kernel.make(self.path, "modules")
         return self.status == 0 and self.ko.exists()
 
     def warnings(self):

@@ -5,7 +5,9 @@ and one boot (two CPUs) that exercises the modules from user space. Ends with
 
 Usage: tests/run.py [--kernel NAME]... [--no-host]
 Kernels: 6.1, 6.1-rt, 6.12, 6.12-rt (Debian 12 and bookworm-backports), 6.12-trixie (Debian 13),
-6.1-debug (built here with KASAN, lockdep, kmemleak and failslab); all by default.
+7.2-trixie (trixie-backports), 7.2, 7.2-rt (Debian unstable), 7.3-rc (experimental), 6.1-debug
+(built here with KASAN, lockdep, kmemleak and failslab); all by default. Kernels of other
+releases have their modules built in that release's userland (scripts/userland).
 
 Each suite module may define:
   MODULES                                     module directories, built and checked per kernel
@@ -30,7 +32,7 @@ import safe_api
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
-KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "6.1-debug"]
+KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug"]
 SUITES = [foundation, safe_api, params, misc, deferred, hardening, bench_smoke]
 
 

@@ -6,53 +6,78 @@ use std::path::Path;
 const PROBE_DEFINES: &[&str] =
     &["-DKBUILD_MODFILE=", "-DKBUILD_BASENAME=", "-DKBUILD_MODNAME=", "-D__KBUILD_MODNAME="];
 
-/// gcc-only options whose value is the next argument (`--param asan-stack=1`).
-const GCC_ONLY_WITH_VALUE: &[&str] = &["--param"];
-
 /// Options that take their value as the next argument and may name a path relative to the tree.
-const PATH_OPTIONS: &[&str] = &["-I", "-include", "-isystem", "-iquote", "-imacros"];
+const PATH_OPTIONS: &[&str] = &["-I", "-include", "-isystem", "-iquote", "-imacros", "-idirafter"];
 
-/// Flags gcc builds the kernel with that libclang rejects or that only steer gcc's code
-/// generation. None of them changes what a header declares, so dropping them keeps the bindings
-/// exact. Entries ending in `=` (or `-`) match any value.
-const GCC_ONLY: &[&str] = &[
-    // Mitigations: clang spells them differently (e.g. -mretpoline-external-thunk).
-    "-mindirect-branch=",
-    "-mindirect-branch-register",
-    "-mindirect-branch-cs-prefix",
-    "-mfunction-return=",
-    "-mharden-sls=",
-    // Stack, alignment and frame tuning.
-    "-mpreferred-stack-boundary=",
-    "-mskip-rax-setup",
-    "-mno-fp-ret-in-387",
-    "-mstack-protector-guard",
-    "-fconserve-stack",
-    "-falign-jumps=",
-    "-falign-loops=",
-    "-fmin-function-alignment=",
-    "-fno-stack-clash-protection",
-    "-fzero-call-used-regs=",
-    "-ftrivial-auto-var-init=",
-    "-fstrict-flex-arrays=",
-    // Tracing: gcc's mcount records.
-    "-mrecord-mcount",
-    // Optimisation switches and tuning parameters gcc alone knows.
-    "-fno-allow-store-data-races",
-    "-fno-ipa-cp-clone",
-    "-fno-ipa-sra",
-    "-fno-partial-inlining",
-    "-fno-reorder-blocks",
-    "-fno-inline-functions-called-once",
-    "-femit-struct-debug-baseonly",
-    "--param=",
-    // Sanitizer and plugin settings (KASAN, UBSAN, gcc plugins).
-    "-fasan-shadow-offset=",
-    "-fsanitize=",
-    "-fsanitize-coverage=",
-    "-fplugin=",
-    "-fplugin-arg-",
+/// What libclang keeps of the kernel's C flags: only what changes what a header declares or how
+/// it lays types out. Everything else (warnings, optimisation and code-generation switches,
+/// mitigations, sanitizers, plugins, tuning, debug info) is dropped unseen, so a flag gcc grows
+/// next year cannot break bindgen. Entries ending in `=` match any value.
+const DECLARATION_FLAGS: &[&str] = &[
+    // Headers: the include path, forced includes, no host headers.
+    "-nostdinc",
+    "-nostdlibinc",
+    // The language: its dialect, extensions and the types of char and wchar_t.
+    "-std=",
+    "-fms-extensions",
+    "-ffreestanding",
+    "-funsigned-char",
+    "-fsigned-char",
+    "-fshort-wchar",
+    // Layout: enum sizes and structure packing.
+    "-fshort-enums",
+    "-fno-short-enums",
+    "-fpack-struct",
+    "-fpack-struct=",
+    // The target: word size, ABI, code model, byte order and instruction set, which set the
+    // predefined macros (__x86_64__, __SSE__, __OPTIMIZE__, __PIE__, __CET__, ...) headers test.
+    "-m16",
+    "-m32",
+    "-m64",
+    "-mx32",
+    "-march=",
+    "-mcpu=",
+    "-mabi=",
+    "-mcmodel=",
+    "-mregparm=",
+    "-mlittle-endian",
+    "-mbig-endian",
+    "-msoft-float",
+    "-mgeneral-regs-only",
+    "-fno-PIE",
+    "-fno-pie",
+    "-fno-PIC",
+    "-fno-pic",
+    "-fcf-protection=",
+    "-O",
+    "-O0",
+    "-O1",
+    "-O2",
+    "-O3",
+    "-Os",
+    "-Oz",
 ];
+
+/// Instruction-set extensions that `-mno-<isa>` turns off (and their predefined macros with them).
+const ISA_EXTENSIONS: &[&str] = &["sse", "mmx", "3dnow", "avx", "80387", "fp-regs", "x87", "amx", "apx"];
+
+/// Dropped options whose value is the next argument (`--param asan-stack=1`).
+const DROPPED_WITH_VALUE: &[&str] =
+    &["--param", "-Xassembler", "-Xpreprocessor", "-MF", "-MT", "-MQ", "-o", "-x"];
+
+/// Whether libclang should see `arg`: see [`DECLARATION_FLAGS`].
+fn changes_declarations(arg: &str) -> bool {
+    if ["-D", "-U", "-I"].iter().any(|p| arg.starts_with(p)) || PATH_OPTIONS.contains(&arg) {
+        return true;
+    }
+    if let Some(isa) = arg.strip_prefix("-mno-") {
+        return ISA_EXTENSIONS.iter().any(|e| isa.starts_with(e));
+    }
+    DECLARATION_FLAGS.iter().any(|flag| match flag.strip_suffix('=') {
+        Some(option) => arg.strip_prefix(option).is_some_and(|rest| rest.starts_with('=')),
+        None => arg == *flag,
+    })
+}
 
 /// Kbuild's flags made ready for gcc outside Kbuild: relative paths made absolute against the
 /// tree, the probe's dependency-file option and its object names removed.
@@ -92,31 +117,25 @@ pub fn gcc_args(raw: impl IntoIterator<Item = String>, kdir: &Path) -> Vec<Strin
     out
 }
 
-/// gcc arguments (from [`gcc_args`]) made ready for libclang: gcc-only options and warnings
-/// dropped, and the target, `-D__BINDGEN__`, `-DMODULE` and `-w` added.
+/// gcc arguments (from [`gcc_args`]) made ready for libclang: only the flags that change
+/// declarations or layout (see [`DECLARATION_FLAGS`]), then the target, `-D__BINDGEN__`,
+/// `-DMODULE` and `-w`.
 ///
 /// ```
-/// let gcc = ["-O2", "-mindirect-branch=thunk-extern", "-Wall", "-DMODULE"].map(String::from);
+/// let gcc = ["-O2", "-mindirect-branch=thunk-extern", "-Wall", "-DMODULE", "-fnew-gcc-flag=3"].map(String::from);
 /// let clang = kernel_build::clang_args(&gcc);
 /// assert_eq!(clang, ["-O2", "-DMODULE", "-D__BINDGEN__", "--target=x86_64-linux-gnu", "-w"]);
 /// ```
 pub fn clang_args(gcc: &[String]) -> Vec<String> {
-    let gcc_only = |arg: &str| {
-        GCC_ONLY.iter().any(|flag| {
-            if flag.ends_with('=') || flag.ends_with('-') {
-                arg.starts_with(flag)
-            } else {
-                arg == *flag || arg.starts_with(&format!("{flag}="))
-            }
-        })
-    };
-    let warning = |arg: &str| arg.starts_with("-W") && !arg.starts_with("-Wp,");
     let mut out = Vec::new();
     let mut args = gcc.iter();
     while let Some(arg) = args.next() {
-        if GCC_ONLY_WITH_VALUE.contains(&arg.as_str()) {
+        if PATH_OPTIONS.contains(&arg.as_str()) {
+            out.push(arg.clone());
+            out.extend(args.next().cloned());
+        } else if DROPPED_WITH_VALUE.contains(&arg.as_str()) {
             args.next();
-        } else if !gcc_only(arg) && !warning(arg) {
+        } else if changes_declarations(arg) {
             out.push(arg.clone());
         }
     }
@@ -176,54 +195,96 @@ mod tests {
         assert_eq!(gcc_args(raw, Path::new("/k")), strings(&["-DMODULE", "-D__KERNEL__"]));
     }
 
-    #[test]
-    fn clang_drops_what_libclang_14_rejects() {
-        // Every flag libclang 14 refused on Debian's 6.1 and 6.12 kernels, plus a few from
-        // debug configurations.
-        let rejected = strings(&[
-            "-ftrivial-auto-var-init=zero",
-            "-fconserve-stack",
-            "-fno-allow-store-data-races",
-            "-mfunction-return=thunk-extern",
-            "-mindirect-branch-cs-prefix",
-            "-mindirect-branch-register",
-            "-mindirect-branch=thunk-extern",
-            "-mpreferred-stack-boundary=3",
-            "-mrecord-mcount",
-            "-fasan-shadow-offset=0xdffffc0000000000",
-            "--param=asan-stack=1",
-            "-fmin-function-alignment=16",
-        ]);
-        let separate_values = strings(&["--param", "asan-globals=1", "--param", "asan-stack=1"]);
-        let kept = strings(&[
-            "-nostdinc",
-            "-funsigned-char",
-            "-fno-PIE",
-            "-mcmodel=kernel",
-            "-std=gnu11",
-            "-O2",
-            "-mno-sse",
-        ]);
-        let mut input = rejected.clone();
-        input.extend(separate_values.iter().cloned());
-        input.extend(kept.iter().cloned());
-        input.extend(strings(&["-Wall", "-Werror=strict-prototypes", "-Wno-sign-compare"]));
-        let out = clang_args(&input);
-        for flag in rejected.iter().chain(&separate_values) {
-            assert!(!out.contains(flag), "{flag} should be dropped");
-        }
-        for flag in &kept {
-            assert!(out.contains(flag), "{flag} should be kept");
-        }
-        assert!(!out.iter().any(|a| a.starts_with("-W")));
-        assert!(out.ends_with(&strings(&["-DMODULE", "-D__BINDGEN__", "--target=x86_64-linux-gnu", "-w"])));
+    /// Kbuild's `$(c_flags)` for a module of Debian's 6.1, 6.12 and 7.2 (gcc-16) kernels, as
+    /// the probe printed them (the header trees' paths shortened).
+    const REAL: [(&str, &str); 3] = [
+        ("6.1", include_str!("flags/6.1.txt")),
+        ("6.12", include_str!("flags/6.12.txt")),
+        ("7.2", include_str!("flags/7.2.txt")),
+    ];
+
+    fn real(text: &str) -> Vec<String> {
+        gcc_args(text.lines().map(String::from), Path::new("/kdir"))
     }
 
     #[test]
-    fn exact_flags_do_not_swallow_longer_ones() {
-        // `-mindirect-branch-register` must not be matched by a prefix of another flag.
-        let out = clang_args(&strings(&["-mindirect-branch-registers-are-fine", "-fconserve-stackx"]));
-        assert!(out.contains(&"-mindirect-branch-registers-are-fine".to_string()));
-        assert!(out.contains(&"-fconserve-stackx".to_string()));
+    fn real_flag_sets_keep_exactly_the_declaration_flags() {
+        for (kernel, text) in REAL {
+            let gcc = real(text);
+            let clang = clang_args(&gcc);
+            // What changes declarations or layout is all there, in order.
+            let expected: Vec<&String> = gcc
+                .iter()
+                .filter(|a| {
+                    a.starts_with("-D")
+                        || a.starts_with("-I")
+                        || a.starts_with("-std=")
+                        || a.starts_with("-mno-s")
+                })
+                .collect();
+            let kept: Vec<&String> = clang.iter().filter(|a| expected.contains(a)).collect();
+            assert_eq!(kept, expected, "{kernel}");
+            for flag in ["-nostdinc", "-funsigned-char", "-fshort-wchar", "-m64", "-mcmodel=kernel", "-O2"] {
+                let given = gcc.iter().any(|a| a == flag);
+                assert!(given || flag == "-funsigned-char", "{kernel}: no {flag} in the sample");
+                assert_eq!(clang.iter().any(|a| a == flag), given, "{kernel}: {flag} dropped");
+            }
+            let includes = gcc.iter().filter(|a| *a == "-include").count();
+            assert_eq!(clang.iter().filter(|a| *a == "-include").count(), includes, "{kernel}");
+            // Nothing that only steers gcc reaches libclang.
+            for arg in &clang {
+                assert!(
+                    !arg.starts_with("-W") && !arg.starts_with("-fsanitize") && !arg.starts_with("-g"),
+                    "{kernel}: {arg}"
+                );
+            }
+            for gcc_only in
+                ["-mindirect-branch=thunk-extern", "-mrecord-mcount", "-fconserve-stack", "-mtune=generic"]
+            {
+                assert!(!clang.iter().any(|a| a == gcc_only), "{kernel}: {gcc_only} kept");
+            }
+        }
+    }
+
+    #[test]
+    fn what_gcc_16_added_is_dropped_and_ms_extensions_kept() {
+        let clang = clang_args(&real(REAL[2].1));
+        for flag in [
+            "-mstack-protector-guard-symbol=__ref_stack_chk_guard",
+            "-fzero-init-padding-bits=all",
+            "-fdiagnostics-show-context=2",
+            "-fmin-function-alignment=16",
+        ] {
+            assert!(!clang.iter().any(|a| a == flag), "{flag} kept");
+        }
+        assert!(clang.iter().any(|a| a == "-fms-extensions"));
+    }
+
+    #[test]
+    fn unknown_flags_are_dropped_with_their_values() {
+        let gcc = strings(&[
+            "-fsome-future-gcc-option=7",
+            "-mfuture-mitigation",
+            "--param",
+            "asan-globals=1",
+            "-mno-fp-ret-in-387",
+            "-mno-red-zone",
+            "-mno-sse4a",
+            "-march=x86-64",
+            "-fcf-protection=branch",
+            "-fpack-struct=4",
+            "-std=gnu11",
+        ]);
+        let clang = clang_args(&gcc);
+        assert_eq!(
+            &clang[..clang.len() - 4],
+            strings(&[
+                "-mno-sse4a",
+                "-march=x86-64",
+                "-fcf-protection=branch",
+                "-fpack-struct=4",
+                "-std=gnu11"
+            ])
+        );
     }
 }

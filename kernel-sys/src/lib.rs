@@ -17,7 +17,8 @@
 
 #![no_std]
 #![allow(non_camel_case_types, non_upper_case_globals, non_snake_case, improper_ctypes)]
-#![allow(unnecessary_transmutes, unsafe_op_in_unsafe_fn)]
+// `unnecessary_transmutes` is younger than the oldest rustc supported (1.85).
+#![allow(unknown_lints, unnecessary_transmutes, unsafe_op_in_unsafe_fn)]
 #![allow(clippy::all, missing_docs, rustdoc::all)]
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));

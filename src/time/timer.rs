@@ -79,7 +79,7 @@ pub trait TimerCallback: Sync + Sized + 'static {
 ///
 /// # Invariants
 ///
-/// `raw` was initialised by `init_timer_key` with `expired::<T>` as its function and
+/// `raw` was initialised by `timer_init_key` with `expired::<T>` as its function and
 /// does not move. `running_in` is the task running the callback on this timer, or null.
 pub struct Timer<T> {
     raw: Opaque<bindings::timer_list>,
@@ -109,7 +109,7 @@ impl<T: TimerCallback> Timer<T> {
                 addr_of_mut!((*slot).data).write(data);
                 addr_of_mut!((*slot).running_in).write(AtomicPtr::new(null_mut()));
                 // INVARIANT: initialised with `expired::<T>`; `PinInit` callers never move it.
-                bindings::init_timer_key(
+                bindings::timer_init_key(
                     Opaque::raw_get(addr_of!((*slot).raw)),
                     Some(expired::<T>),
                     0,
@@ -135,7 +135,7 @@ impl<T> Timer<T> {
         unsafe { bindings::mod_timer(self.raw.get(), jiffies().wrapping_add(delay)) != 0 }
     }
 
-    /// Disarms the timer and waits for a running callback to finish (C's `del_timer_sync()`).
+    /// Disarms the timer and waits for a running callback to finish (C's `timer_delete_sync()`).
     /// Returns whether it was armed. From the timer's own callback it only disarms (it cannot
     /// wait for itself). A `schedule` from elsewhere may arm it again right after.
     ///
@@ -154,7 +154,7 @@ impl<T> Timer<T> {
         } else {
             // SAFETY: the timer is initialised; not called from its own callback (checked
             // above), so waiting for the callback terminates.
-            unsafe { bindings::del_timer_sync(raw) }
+            unsafe { bindings::timer_delete_sync(raw) }
         };
         was_armed != 0
     }

@@ -53,7 +53,7 @@ struct Ticker {
 impl TimerCallback for Ticker {
     fn run(timer: &Timer<Self>) {
         let ticks = timer.stats.ticks.fetch_add(1, Ordering::Relaxed) + 1;
-        if ticks.is_multiple_of(TICKS_PER_WORK) {
+        if ticks % TICKS_PER_WORK == 0 {
             // Queueing never sleeps; if the previous run is still queued, this one merges into it.
             workqueue::system().enqueue(&timer.work);
         }
@@ -74,7 +74,7 @@ impl WorkItem for Aggregate {
         summary.last_ticks = ticks;
         // Process context: sleeping is allowed, even with the mutex held.
         time::msleep(1);
-        if summary.runs.is_multiple_of(RUNS_PER_REPORT) {
+        if summary.runs % RUNS_PER_REPORT == 0 {
             pr_info!("progress: {} ticks, {} work runs\n", ticks, summary.runs);
         }
     }

@@ -53,4 +53,5 @@ static void __exit param_c_exit(void)
 }
 module_exit(param_c_exit);
 
+MODULE_DESCRIPTION("Test module: the C twin of param_test's parameters");
 MODULE_LICENSE("GPL");

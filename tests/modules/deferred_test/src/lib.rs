@@ -17,6 +17,7 @@ use kernel::workqueue::{self, Work, WorkItem};
 module! {
     type: DeferredTest,
     name: "deferred_test",
+    description: "Test module: timers, work items and kernel threads",
     license: "GPL",
 }
 

@@ -7,6 +7,7 @@ use kernel::prelude::*;
 module! {
     type: FailInit,
     name: "failinit",
+    description: "Test module: init fails with an errno",
     license: "GPL",
 }
 

@@ -18,6 +18,7 @@ use kernel::uaccess::{UserSliceReader, UserSliceWriter};
 module! {
     type: MiscScratch,
     name: "misc_scratch",
+    description: "Test module: a scratch misc device",
     license: "GPL",
 }
 

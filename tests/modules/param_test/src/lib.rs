@@ -10,6 +10,7 @@ use kernel::prelude::*;
 module! {
     type: ParamTest,
     name: "param_test",
+    description: "Test module: every kind of module parameter",
     license: "GPL",
     params: {
         p_bool: bool { default: true, description: "A bool", permissions: 0o644 },

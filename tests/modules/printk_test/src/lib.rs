@@ -11,6 +11,7 @@ use kernel::str::CStr;
 module! {
     type: PrintkTest,
     name: "printk_test",
+    description: "Test module: pr_*! levels, formatting and long messages",
     license: "GPL",
 }
 

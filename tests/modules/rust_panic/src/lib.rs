@@ -8,6 +8,7 @@ use kernel::prelude::*;
 module! {
     type: RustPanic,
     name: "rust_panic",
+    description: "Test module: a Rust panic becomes an oops",
     license: "GPL",
 }
 
