@@ -5,13 +5,13 @@
 use kernel_build::{bindgen_builder, fail, write_bindings, Kernel};
 use std::path::PathBuf;
 
-/// Presents `rust_helper_X` to Rust as `X`, still linking to `rust_helper_X`.
+/// Presents `kmod_rs_helper_X` to Rust as `X`, still linking to `kmod_rs_helper_X`.
 #[derive(Debug)]
 struct HelperNames;
 
 impl bindgen::callbacks::ParseCallbacks for HelperNames {
     fn item_name(&self, item: bindgen::callbacks::ItemInfo<'_>) -> Option<String> {
-        item.name.strip_prefix("rust_helper_").map(String::from)
+        item.name.strip_prefix("kmod_rs_helper_").map(String::from)
     }
 }
 
@@ -63,7 +63,7 @@ fn main() {
 
     let builder = bindgen_builder(&kernel)
         .header("wrapper.h")
-        .allowlist_function("rust_helper_.*")
+        .allowlist_function("kmod_rs_helper_.*")
         .blocklist_type(".*")
         .parse_callbacks(Box::new(HelperNames));
     write_bindings(builder, &out_dir.join("helpers.rs")).unwrap_or_else(|e| fail(e));

@@ -12,7 +12,7 @@
 
 #ifdef RUST_HELPERS_BUG
 
-void rust_helper_BUG(void)
+void kmod_rs_helper_BUG(void)
 {
 	BUG();
 }
@@ -21,13 +21,13 @@ void rust_helper_BUG(void)
 
 #ifdef RUST_HELPERS_SLAB
 
-void *rust_helper_kmalloc(size_t size, gfp_t flags)
+void *kmod_rs_helper_kmalloc(size_t size, gfp_t flags)
 {
 	return kmalloc(size, flags);
 }
 
 /* A function on 6.1, a macro around krealloc_noprof() since 6.10: the helper serves both. */
-void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
+void *kmod_rs_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
 {
 	return krealloc(objp, new_size, flags);
 }
@@ -43,7 +43,7 @@ void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
 
 #ifdef RUST_HELPERS_GET_USER
 
-int rust_helper_get_user(void *val, const void __user *ptr, size_t size)
+int kmod_rs_helper_get_user(void *val, const void __user *ptr, size_t size)
 {
 	int ret = -EINVAL;
 
@@ -63,7 +63,7 @@ int rust_helper_get_user(void *val, const void __user *ptr, size_t size)
 
 #ifdef RUST_HELPERS_PUT_USER
 
-int rust_helper_put_user(const void *val, void __user *ptr, size_t size)
+int kmod_rs_helper_put_user(const void *val, void __user *ptr, size_t size)
 {
 	int ret = -EINVAL;
 
@@ -83,17 +83,17 @@ int rust_helper_put_user(const void *val, void __user *ptr, size_t size)
 
 #ifdef RUST_HELPERS_REFCOUNT
 
-void rust_helper_refcount_set(refcount_t *r, int n)
+void kmod_rs_helper_refcount_set(refcount_t *r, int n)
 {
 	refcount_set(r, n);
 }
 
-void rust_helper_refcount_inc(refcount_t *r)
+void kmod_rs_helper_refcount_inc(refcount_t *r)
 {
 	refcount_inc(r);
 }
 
-bool rust_helper_refcount_dec_and_test(refcount_t *r)
+bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r)
 {
 	return refcount_dec_and_test(r);
 }
@@ -103,18 +103,18 @@ bool rust_helper_refcount_dec_and_test(refcount_t *r)
 #ifdef RUST_HELPERS_MUTEX
 
 /* A function, or a macro over the rtmutex on PREEMPT_RT. */
-void rust_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
+void kmod_rs_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
 {
 	__mutex_init(lock, name, key);
 }
 
 /* Macros over mutex_lock_nested() with lockdep. */
-void rust_helper_mutex_lock(struct mutex *lock)
+void kmod_rs_helper_mutex_lock(struct mutex *lock)
 {
 	mutex_lock(lock);
 }
 
-int rust_helper_mutex_lock_interruptible(struct mutex *lock)
+int kmod_rs_helper_mutex_lock_interruptible(struct mutex *lock)
 {
 	return mutex_lock_interruptible(lock);
 }
@@ -124,7 +124,7 @@ int rust_helper_mutex_lock_interruptible(struct mutex *lock)
 #ifdef RUST_HELPERS_SPINLOCK
 
 /* spin_lock_init() with the caller's lock class instead of one static key for every lock. */
-void rust_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key)
+void kmod_rs_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key)
 {
 #if defined(CONFIG_PREEMPT_RT)
 	rt_mutex_base_init(&lock->lock);
@@ -136,17 +136,17 @@ void rust_helper___spin_lock_init(spinlock_t *lock, const char *name, struct loc
 #endif
 }
 
-void rust_helper_spin_lock(spinlock_t *lock)
+void kmod_rs_helper_spin_lock(spinlock_t *lock)
 {
 	spin_lock(lock);
 }
 
-void rust_helper_spin_unlock(spinlock_t *lock)
+void kmod_rs_helper_spin_unlock(spinlock_t *lock)
 {
 	spin_unlock(lock);
 }
 
-unsigned long rust_helper_spin_lock_irqsave(spinlock_t *lock)
+unsigned long kmod_rs_helper_spin_lock_irqsave(spinlock_t *lock)
 {
 	unsigned long flags;
 
@@ -154,7 +154,7 @@ unsigned long rust_helper_spin_lock_irqsave(spinlock_t *lock)
 	return flags;
 }
 
-void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+void kmod_rs_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 {
 	spin_unlock_irqrestore(lock, flags);
 }
@@ -163,27 +163,27 @@ void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
 
 #ifdef RUST_HELPERS_SCHED
 
-void rust_helper_init_wait(struct wait_queue_entry *wq_entry)
+void kmod_rs_helper_init_wait(struct wait_queue_entry *wq_entry)
 {
 	init_wait(wq_entry);
 }
 
-struct task_struct *rust_helper_get_current(void)
+struct task_struct *kmod_rs_helper_get_current(void)
 {
 	return current;
 }
 
-void rust_helper_set_current_state(unsigned int state)
+void kmod_rs_helper_set_current_state(unsigned int state)
 {
 	set_current_state(state);
 }
 
-int rust_helper_signal_pending(struct task_struct *t)
+int kmod_rs_helper_signal_pending(struct task_struct *t)
 {
 	return signal_pending(t);
 }
 
-bool rust_helper_in_task(void)
+bool kmod_rs_helper_in_task(void)
 {
 	return in_task();
 }
@@ -192,7 +192,7 @@ bool rust_helper_in_task(void)
 
 #ifdef RUST_HELPERS_POLL
 
-void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p)
+void kmod_rs_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p)
 {
 	poll_wait(filp, wait_address, p);
 }
@@ -201,12 +201,12 @@ void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, p
 
 #ifdef RUST_HELPERS_TIMER
 
-u64 rust_helper_get_jiffies_64(void)
+u64 kmod_rs_helper_get_jiffies_64(void)
 {
 	return get_jiffies_64();
 }
 
-unsigned long rust_helper_msecs_to_jiffies(unsigned int m)
+unsigned long kmod_rs_helper_msecs_to_jiffies(unsigned int m)
 {
 	return msecs_to_jiffies(m);
 }
@@ -216,7 +216,7 @@ unsigned long rust_helper_msecs_to_jiffies(unsigned int m)
 #ifdef RUST_HELPERS_WORKQUEUE
 
 /* INIT_WORK() with the caller's lock class and name. */
-void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
+void kmod_rs_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
 				    const char *name, struct lock_class_key *key)
 {
 	__init_work(work, onstack);
@@ -226,7 +226,7 @@ void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, 
 	work->func = func;
 }
 
-bool rust_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work)
+bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
 	return queue_work(wq, work);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The C helpers: one function per kernel macro or static inline that Rust needs, named after it
- * with a `rust_helper_` prefix (Rust sees `kernel::bindings::<name>`). Defined in helpers.c,
+ * with a `kmod_rs_helper_` prefix (Rust sees `kernel::bindings::<name>`). Defined in helpers.c,
  * compiled with the kernel's own compiler and Kbuild flags; bindgen reads this file for their
  * Rust declarations. Grouped by the header the wrapped macro or inline comes from.
  */
@@ -24,52 +24,52 @@
 #include <linux/workqueue.h>
 
 /* <linux/bug.h>. Not __noreturn: the Rust caller follows it with its own `ud2`, for objtool. */
-void rust_helper_BUG(void);
+void kmod_rs_helper_BUG(void);
 
 /* <linux/slab.h> */
-void *rust_helper_kmalloc(size_t size, gfp_t flags);
-void *rust_helper_krealloc(const void *objp, size_t new_size, gfp_t flags);
+void *kmod_rs_helper_kmalloc(size_t size, gfp_t flags);
+void *kmod_rs_helper_krealloc(const void *objp, size_t new_size, gfp_t flags);
 
 /* <linux/uaccess.h> */
-int rust_helper_get_user(void *val, const void __user *ptr, size_t size);
-int rust_helper_put_user(const void *val, void __user *ptr, size_t size);
+int kmod_rs_helper_get_user(void *val, const void __user *ptr, size_t size);
+int kmod_rs_helper_put_user(const void *val, void __user *ptr, size_t size);
 
 /* <linux/refcount.h> */
-void rust_helper_refcount_set(refcount_t *r, int n);
-void rust_helper_refcount_inc(refcount_t *r);
-bool rust_helper_refcount_dec_and_test(refcount_t *r);
+void kmod_rs_helper_refcount_set(refcount_t *r, int n);
+void kmod_rs_helper_refcount_inc(refcount_t *r);
+bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r);
 
 /* <linux/mutex.h> */
-void rust_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key);
-void rust_helper_mutex_lock(struct mutex *lock);
-int rust_helper_mutex_lock_interruptible(struct mutex *lock);
+void kmod_rs_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key);
+void kmod_rs_helper_mutex_lock(struct mutex *lock);
+int kmod_rs_helper_mutex_lock_interruptible(struct mutex *lock);
 
 /* <linux/spinlock.h> */
-void rust_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key);
-void rust_helper_spin_lock(spinlock_t *lock);
-void rust_helper_spin_unlock(spinlock_t *lock);
-unsigned long rust_helper_spin_lock_irqsave(spinlock_t *lock);
-void rust_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+void kmod_rs_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key);
+void kmod_rs_helper_spin_lock(spinlock_t *lock);
+void kmod_rs_helper_spin_unlock(spinlock_t *lock);
+unsigned long kmod_rs_helper_spin_lock_irqsave(spinlock_t *lock);
+void kmod_rs_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
 
 /* <linux/wait.h>, <linux/sched.h>, <linux/sched/signal.h> */
-void rust_helper_init_wait(struct wait_queue_entry *wq_entry);
-struct task_struct *rust_helper_get_current(void);
-void rust_helper_set_current_state(unsigned int state);
-int rust_helper_signal_pending(struct task_struct *t);
+void kmod_rs_helper_init_wait(struct wait_queue_entry *wq_entry);
+struct task_struct *kmod_rs_helper_get_current(void);
+void kmod_rs_helper_set_current_state(unsigned int state);
+int kmod_rs_helper_signal_pending(struct task_struct *t);
 
 /* <linux/preempt.h>: whether the CPU runs a task, not an interrupt, softirq or NMI. */
-bool rust_helper_in_task(void);
+bool kmod_rs_helper_in_task(void);
 
 /* <linux/poll.h> */
-void rust_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p);
+void kmod_rs_helper_poll_wait(struct file *filp, wait_queue_head_t *wait_address, poll_table *p);
 
 /* <linux/jiffies.h>, <linux/timer.h> */
-u64 rust_helper_get_jiffies_64(void);
-unsigned long rust_helper_msecs_to_jiffies(unsigned int m);
+u64 kmod_rs_helper_get_jiffies_64(void);
+unsigned long kmod_rs_helper_msecs_to_jiffies(unsigned int m);
 
 /* <linux/workqueue.h> */
-void rust_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
+void kmod_rs_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
 				    const char *name, struct lock_class_key *key);
-bool rust_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work);
+bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work);
 
 #endif /* RUST_HELPERS_WRAPPER_H */

@@ -102,7 +102,7 @@ def crate_of(symbol, module_crate):
     their path; the first one is that of the item (for a generic function, the crate defining it,
     whoever instantiated it)."""
     name = symbol.removeprefix("__pfx_")
-    if name.startswith("rust_helper_"):
+    if name.startswith("kmod_rs_helper_"):
         return "C helpers"
     if name.startswith("_R"):
         for m in CRATE_ROOT.finditer(name):

@@ -27,9 +27,17 @@ endif
 rust-rustc := $(word 1,$(rust-toolchain))
 include $(rust-kbuild-dir)/rustflags.mk
 
-# One cargo target directory per kernel configuration: flags and bindings differ between them.
-rust-build-id := $(KERNELRELEASE)-$(shell md5sum < $(objtree)/.config | cut -c1-10)
+rust-version := $(shell $(rust-rustc) --version)
+
+# One cargo target directory per kernel configuration and toolchain: flags and bindings differ
+# between configurations, and a toolchain's outputs are not another's.
+rust-build-id := $(KERNELRELEASE)-$(shell cat $(objtree)/.config | md5sum | cut -c1-10)-$(shell \
+	echo '$(rust-rustc) $(rust-version)' | md5sum | cut -c1-6)
 rust-archive := $(obj)/.$(rust-module).rust.a
+
+# Which Rust builds the module, once per build, as Kbuild names its tools.
+quiet_cmd_rustc_version = RUSTC   $(rust-version) ($(rust-rustc))
+      cmd_rustc_version = :
 
 quiet_cmd_cargo = CARGO   $@
       cmd_cargo = RUSTC=$(rust-rustc) CARGO=$(word 2,$(rust-toolchain)) \
@@ -38,9 +46,11 @@ quiet_cmd_cargo = CARGO   $@
 		RUST_BUILD_ID=$(rust-build-id) \
 		$(rust-kbuild-dir)/cargo-staticlib $(src) $(rust-module) $@
 
-# cargo decides what to rebuild; the archive changes only when the crate's code did.
+# cargo decides what to rebuild; the archive changes only when the crate's code did. `+` marks
+# the recipe recursive, so cargo gets make's jobserver (`make -jN` shares its N jobs with it).
 $(rust-archive): FORCE
-	$(call cmd,cargo)
+	$(call cmd,rustc_version)
+	+$(call cmd,cargo)
 
 rust-objtool = $(if $(CONFIG_OBJTOOL), ; $(objtool) \
 	$(filter-out --link --module,$(objtool-args)) --link --module $@)

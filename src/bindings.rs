@@ -2,7 +2,7 @@
 //!
 //! The helpers wrap kernel macros and static inlines that bindgen cannot translate. They appear
 //! here under the name of the C macro or inline they wrap (`bindings::kmalloc` calls
-//! `rust_helper_kmalloc`), shadowing any binding of the same name, so that Rust code calls what C
+//! `kmod_rs_helper_kmalloc`), shadowing any binding of the same name, so that Rust code calls what C
 //! code on the same kernel would.
 //!
 //! ```ignore

@@ -21,19 +21,22 @@ Each suite module may define:
 
 import argparse
 import sys
+import time
 
 import bench_smoke
 import deferred
 import foundation
 import hardening
+import kernel_rust
 import misc
 import params
 import safe_api
+import toolchains
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug"]
-SUITES = [foundation, safe_api, params, misc, deferred, hardening, bench_smoke]
+SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kernel_rust, hardening, bench_smoke]
 
 
 def hooks(name):
@@ -71,13 +74,18 @@ def main():
     kernels = []
     for name in args.kernel or KERNELS:
         say(f"kernel {name}: fetching")
+        start = time.monotonic()
         kernels.append(Kernel(name))
+        results.time(f"fetching {name} (and its userland)", time.monotonic() - start)
     if not args.no_host:
         say("host checks: unit tests, lints, docs, error messages")
+        start = time.monotonic()
         for check in hooks("host_checks"):
             check(results, toolchain, kernels[0])
+        results.time("host checks", time.monotonic() - start)
     results.figure(f"kernels passed (of {len(kernels)})", 0)
     for kernel in kernels:
+        start = time.monotonic()
         failed_before = len(results.failed)
         say(f"kernel {kernel.name} ({kernel.release}): building and checking modules")
         modules = build_checks(results, kernel)
@@ -91,11 +99,15 @@ def main():
         append = " ".join(option(kernel) for option in hooks("boot_options"))
         booted = guest.boot(kernel, ROOT / "target/test" / kernel.name, smp=2, timeout=900, append=append)
         results.check(f"{kernel.name}: the guest ran every step", booted, tail(guest.console))
+        results.figure("boots retried after a crash before the tests began", int(guest.retried))
         for check in hooks("guest_checks"):
             check(results, kernel, guest)
         results.figure(f"kernels passed (of {len(kernels)})", int(len(results.failed) == failed_before))
+        results.time(f"kernel {kernel.name} (builds, checks, boot)", time.monotonic() - start)
+    start = time.monotonic()
     for check in hooks("after_kernels"):
         check(results, kernels)
+    results.time("after the kernels (benchmark smoke run)", time.monotonic() - start)
     sys.exit(0 if results.summary() else 1)
 
 
