@@ -70,6 +70,7 @@ def error_messages(results, toolchain):
     no_tree = not Path(f"/lib/modules/{release}/build").exists()
     results.check("host: no running kernel's tree: error names release, path, package and KDIR",
                   not no_tree or (status != 0 and all(e in out for e in expected)), tail(out, 8))
+    make_errors(results, release, no_tree)
     fake = ROOT / "target/fake-rustc"
     fake.mkdir(parents=True, exist_ok=True)
     (fake / "rustc").write_text(f"#!/bin/sh\necho {fake}\n")  # a sysroot without rust-src
@@ -81,10 +82,38 @@ def error_messages(results, toolchain):
                   status != 0 and "rustup component add rust-src" in out and "rust-web-src" in out, out)
 
 
+def make_errors(results, release, no_tree):
+    """`make` in a module directory with a bad KDIR says what cargo would, not make's bare errors."""
+    hello = ROOT / "examples/hello"
+    cases = [
+        ("a missing KDIR", ["KDIR=/nonexistent/kernel"], ["KDIR /nonexistent/kernel does not exist", "set KDIR="]),
+        ("a KDIR that is no kernel tree", [f"KDIR={ROOT / 'kbuild'}"],
+         ["is not a configured kernel build tree", "linux-headers-<release>"]),
+    ]
+    if no_tree:
+        cases.append(("no running kernel's tree", [], [f"linux-headers-{release}", f"/lib/modules/{release}/build",
+                                                       "KDIR="]))
+    for what, args, expected in cases:
+        status, out = run(["make", "-C", str(hello), *args])
+        bare = "No such file or directory" in out or "No rule to make target" in out
+        results.check(f"host: make with {what} names the fix", status != 0 and not bare
+                      and all(e in out for e in expected), tail(out, 6))
+
+
 def built(results, kernel, modules):
     if "hello" in modules:
         modinfo_checks(results, kernel, modules["hello"])
         fast_path_checks(results, kernel, modules)
+        parallel_make(results, kernel, modules["hello"])
+
+
+def parallel_make(results, kernel, hello):
+    """`make -j2` shares make's jobserver with cargo: no "jobserver" warning (the kernel's
+    Makefile is a sub-make, so an unmarked cargo recipe would lose the jobserver's fds)."""
+    hello.ko.unlink()
+    status, out = kernel.make(hello.path, "-j2", "modules")
+    results.check(f"{kernel.name}: make -j2 builds hello without jobserver warnings",
+                  status == 0 and hello.ko.exists() and "jobserver" not in out, tail(out, 8))
 
 
 # Formats the fast path of pr_*! builds at compile time, as C would write them, by module.
