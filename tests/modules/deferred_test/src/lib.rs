@@ -18,6 +18,11 @@ module! {
     type: DeferredTest,
     name: "deferred_test",
     license: "GPL",
+    params: {
+        panic_thread: bool { default: false, description: "Only run a kernel thread that panics" },
+        rate: u32 { default: 10, description: "A writable number a timer callback reads", permissions: 0o644 },
+        label: str { default: "deferred", description: "A writable string", permissions: 0o644 },
+    },
 }
 
 /// What a callback did, observed by the test.
@@ -118,6 +123,10 @@ struct DeferredTest {
 
 impl kernel::Module for DeferredTest {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        if module_parameters::panic_thread.get() {
+            thread::panicked()?;
+            return Ok(DeferredTest { late: None, slow: None, events: Events::new()? });
+        }
         timer::run()?;
         work::run()?;
         thread::run()?;
