@@ -232,3 +232,72 @@ bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *
 }
 
 #endif /* RUST_HELPERS_WORKQUEUE */
+
+#ifdef RUST_HELPERS_TASK
+
+void rust_helper_get_task_struct(struct task_struct *t)
+{
+	get_task_struct(t);
+}
+
+void rust_helper_put_task_struct(struct task_struct *t)
+{
+	put_task_struct(t);
+}
+
+#endif /* RUST_HELPERS_TASK */
+
+#ifdef RUST_HELPERS_IRQFLAGS
+
+bool rust_helper_irqs_disabled(void)
+{
+	return irqs_disabled();
+}
+
+/*
+ * Upstream's local_interrupt_disable() and local_interrupt_enable() (the interrupt-disable count
+ * SpinLockIrq is built on), which these kernels do not have: the first disable on a CPU saves the
+ * interrupt state, nested ones only count, and the last enable restores what the first saved, so
+ * SpinLockIrq guards may be dropped in any order. Not for PREEMPT_RT, whose spinlock_t sleeps and
+ * leaves interrupts alone.
+ *
+ * The count is per CPU and, the helpers being linked into each module, per module: it covers the
+ * Rust guards of one module, which are the ones that can be dropped out of order there (a guard
+ * cannot cross into another module's Rust code). Between the first disable and the last enable
+ * interrupts are off, so the task stays on its CPU and nothing else on the CPU runs Rust code of
+ * this module but interrupt handlers, whose own disables and enables pair up before they return.
+ */
+struct rust_interrupt_disable_state {
+	unsigned long flags;
+	unsigned long count;
+};
+
+static DEFINE_PER_CPU(struct rust_interrupt_disable_state, rust_interrupt_disable_state);
+
+void rust_helper_local_interrupt_disable(void)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (this_cpu_inc_return(rust_interrupt_disable_state.count) == 1)
+		this_cpu_write(rust_interrupt_disable_state.flags, flags);
+}
+
+void rust_helper_local_interrupt_enable(void)
+{
+	if (WARN_ON_ONCE(!this_cpu_read(rust_interrupt_disable_state.count)))
+		return;
+	if (this_cpu_dec_return(rust_interrupt_disable_state.count) == 0)
+		local_irq_restore(this_cpu_read(rust_interrupt_disable_state.flags));
+}
+
+#endif /* RUST_HELPERS_IRQFLAGS */
+
+#ifdef RUST_HELPERS_MIGHT_SLEEP
+
+void rust_helper_might_sleep(void)
+{
+	might_sleep();
+}
+
+#endif /* RUST_HELPERS_MIGHT_SLEEP */

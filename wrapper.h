@@ -9,6 +9,9 @@
 #define RUST_HELPERS_WRAPPER_H
 
 #include <linux/bug.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
+#include <linux/percpu.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
@@ -16,6 +19,7 @@
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -71,5 +75,20 @@ unsigned long kmod_rs_helper_msecs_to_jiffies(unsigned int m);
 void kmod_rs_helper_init_work_with_key(struct work_struct *work, work_func_t func, bool onstack,
 				    const char *name, struct lock_class_key *key);
 bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work);
+
+/* <linux/sched/task.h>: a reference to a task_struct. */
+void rust_helper_get_task_struct(struct task_struct *t);
+void rust_helper_put_task_struct(struct task_struct *t);
+
+/*
+ * <linux/irqflags.h>; and upstream's interrupt-disable count (helpers.c), which these kernels
+ * lack.
+ */
+bool rust_helper_irqs_disabled(void);
+void rust_helper_local_interrupt_disable(void);
+void rust_helper_local_interrupt_enable(void);
+
+/* <linux/kernel.h> (<linux/sched.h> on later kernels): a debug check of sleeping contexts. */
+void rust_helper_might_sleep(void);
 
 #endif /* RUST_HELPERS_WRAPPER_H */

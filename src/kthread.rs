@@ -36,12 +36,17 @@ use core::marker::PhantomData;
 /// drop(thread); // the closure has run, or never will
 /// ```
 ///
+/// The handle holds a reference to the thread's `task_struct` (as C code that stops a thread
+/// which may exit on its own does: `get_task_struct()` after creating it, `put_task_struct()`
+/// after `kthread_stop()`): a thread whose closure returned, or panicked, exits and is reaped
+/// at once, and its task must still be there when the handle stops it.
+///
 /// # Invariants
 ///
 /// `task` is a kernel thread created by `kthread_create_on_node` with `thread_fn` and `body`
-/// as its data, on which this handle has not called `kthread_stop`, so it has not exited (see
-/// `thread_fn`). `body` is a `KBox<Option<F>>` for the `F` that `drop_body` is instantiated
-/// with; the thread only touches it until it exits.
+/// as its data, on which this handle holds a task reference and has not called `kthread_stop`.
+/// `body` is a `KBox<Option<F>>` for the `F` that `drop_body` is instantiated with; the thread
+/// only touches it until it exits.
 pub struct KThread {
     task: *mut bindings::task_struct,
     body: *mut c_void,
@@ -89,9 +94,12 @@ impl KThread {
                 return Err(e);
             }
         };
-        // SAFETY: `task` is a new kernel thread, waiting for this to start it.
+        // SAFETY: `task` is a new kernel thread, waiting for this to start it, so it has not
+        // exited: its `task_struct` is alive. The reference is dropped in `drop`.
+        unsafe { bindings::get_task_struct(task) };
+        // SAFETY: as above.
         unsafe { bindings::wake_up_process(task) };
-        // INVARIANT: a kernel thread running `thread_fn::<F>` on `body`, not stopped.
+        // INVARIANT: a kernel thread running `thread_fn::<F>` on `body`, referenced, not stopped.
         Ok(KThread { task, body, drop_body: drop_body::<F> })
     }
 }
@@ -102,9 +110,12 @@ impl Drop for KThread {
         if core::ptr::eq(unsafe { bindings::get_current() }, self.task) {
             panic!("a KThread was dropped by its own thread");
         }
-        // SAFETY: `task` is a kernel thread that has not exited, not stopped yet (type
-        // invariant). This waits until the thread has exited, having run the closure or not.
+        // SAFETY: `task` is a kernel thread, not stopped yet, whose `task_struct` this handle
+        // keeps alive even if the thread has exited (type invariant); `kthread_stop` is meant for
+        // that case too. It waits until the thread has exited, having run the closure or not.
         unsafe { bindings::kthread_stop(self.task) };
+        // SAFETY: the reference taken in `run`; the handle does not use `task` after this.
+        unsafe { bindings::put_task_struct(self.task) };
         // SAFETY: the thread has exited, so it no longer touches `body` (type invariant).
         unsafe { (self.drop_body)(self.body) };
     }
@@ -120,9 +131,9 @@ unsafe fn drop_body<F>(body: *mut c_void) {
     drop(unsafe { KBox::from_raw(body.cast::<Option<F>>()) });
 }
 
-/// The C function of every kernel thread [`KThread::run`] creates: runs the closure, then waits
-/// to be stopped. The kernel frees an exited thread's `task_struct`, which `kthread_stop` must
-/// not be given; waiting spares [`KThread`] a task reference (`put_task_struct` is an inline).
+/// The C function of every kernel thread [`KThread::run`] creates: runs the closure. The thread
+/// then exits (the closure may also end it by panicking); [`KThread`]'s task reference keeps
+/// the `task_struct` that `kthread_stop` is later given.
 ///
 /// # Safety
 ///
@@ -134,20 +145,6 @@ unsafe extern "C" fn thread_fn<F: FnOnce(&KThreadContext)>(body: *mut c_void) ->
     if let Some(f) = f {
         f(&KThreadContext { _not_send: PhantomData });
     }
-    loop {
-        // SAFETY: setting the own task's state is allowed; it is set before the check so that
-        // `kthread_stop`'s wakeup after the check is not missed.
-        unsafe { bindings::set_current_state(bindings::TASK_INTERRUPTIBLE) };
-        // SAFETY: this is a kernel thread.
-        if unsafe { bindings::kthread_should_stop() } {
-            break;
-        }
-        // SAFETY: process context, no lock held. Interruptible: an idle thread that does not
-        // count as load, nor as hung.
-        unsafe { bindings::schedule() };
-    }
-    // SAFETY: as above.
-    unsafe { bindings::set_current_state(bindings::TASK_RUNNING) };
     0
 }
 

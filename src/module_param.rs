@@ -43,11 +43,14 @@
 //! Permissions are those of the sysfs file and follow C's rules, checked at compile time (see
 //! [`permissions`]). Without `permissions` a parameter is `0`, as upstream's: it has no sysfs file
 //! and can only be set when the module is loaded. A writable one (any `w` bit) can also be
-//! changed at run time, by root, through its file; Rust code then reads it under the module's
-//! parameter lock (C's `kernel_param_lock()`), the lock the kernel holds while it writes, so a
-//! read never sees a half-written value or a freed string. Reading a writable parameter may
-//! therefore sleep: do it in process context. Read-only parameters are fixed before `init` runs
-//! and are read without the lock.
+//! changed at run time, by root, through its file. A `bool` or integer is one machine word the
+//! kernel stores in one go, and [`Param::get`] reads it once without any lock, as C code reads
+//! its parameters (`READ_ONCE()`): in any context, timer callbacks and interrupt handlers
+//! included. A writable string or array is read under the module's parameter lock (C's
+//! `kernel_param_lock()`, a mutex), the lock the kernel holds while it writes, so a read never
+//! sees a half-written array or a freed string: [`StrParam::read`] and [`ArrayParam::read`] of
+//! a writable parameter may sleep, and only work in process context (see them). Read-only
+//! parameters are fixed before `init` runs and are read without the lock, anywhere.
 
 mod lock;
 
@@ -248,8 +251,11 @@ pub struct Param<T: Scalar, const PERM: u16> {
     lock: &'static ParamLock,
 }
 
-// SAFETY: the kernel writes the value under the parameter lock, and `get` reads it under that
-// lock if the parameter is writable; read-only ones are written only before `init` runs.
+// SAFETY: read-only parameters are written only before `init` runs. The kernel writes a writable
+// one with a single store of a whole aligned value of at most 8 bytes (its `param_set_*` parse
+// into a local first, and the store is never torn on x86-64), and `get` reads it with a single
+// load (`read_volatile`, the `READ_ONCE()` of upstream's Rust), so a read gets the old or the new
+// value, each valid for `T` (the kernel only stores valid ones: 0 or 1 for a `bool`).
 unsafe impl<T: Scalar, const PERM: u16> Sync for Param<T, PERM> {}
 
 impl<T: Scalar, const PERM: u16> Param<T, PERM> {
@@ -259,7 +265,9 @@ impl<T: Scalar, const PERM: u16> Param<T, PERM> {
         Param { value: UnsafeCell::new(default), lock }
     }
 
-    /// The current value. May sleep if the parameter is writable.
+    /// The current value: read once, without a lock, so in any context (a timer callback, an
+    /// interrupt handler). A writable parameter may change between two calls: read it once into
+    /// a local to use one value throughout.
     ///
     /// ```ignore
     /// for _ in 0..module_parameters::count.get() {
@@ -267,9 +275,9 @@ impl<T: Scalar, const PERM: u16> Param<T, PERM> {
     /// }
     /// ```
     pub fn get(&self) -> T {
-        let _hold = self.lock.hold_if(writable(PERM));
-        // SAFETY: the kernel does not write the value meanwhile (see the `Sync` impl).
-        unsafe { *self.value.get() }
+        // SAFETY: `value` is valid and aligned; the load is a single access, and whatever a
+        // concurrent write stores is a valid `T` (see the `Sync` impl).
+        unsafe { core::ptr::read_volatile(self.value.get()) }
     }
 
     /// The `struct kernel_param` of the parameter called `name`.
@@ -304,8 +312,13 @@ impl<const PERM: u16> StrParam<PERM> {
         StrParam { value: UnsafeCell::new(default.as_ptr().cast_mut()), lock }
     }
 
-    /// The current string. May sleep if the parameter is writable; it then stays locked until the
-    /// guard is dropped. Empty if the kernel failed to allocate the copy of a new value.
+    /// The current string. Empty if the kernel failed to allocate the copy of a new value.
+    ///
+    /// If the parameter is writable, this takes the module's parameter lock, a mutex, until the
+    /// guard is dropped: it may sleep, so call it only where sleeping is allowed (with
+    /// `CONFIG_DEBUG_ATOMIC_SLEEP`, `might_sleep()` reports other callers). Outside process
+    /// context (an interrupt handler, a timer callback), where waiting for a mutex is not
+    /// possible, it does not lock and returns an empty string.
     ///
     /// ```ignore
     /// let greeting = module_parameters::greeting.read();
@@ -314,7 +327,9 @@ impl<const PERM: u16> StrParam<PERM> {
     /// }
     /// ```
     pub fn read(&self) -> ParamGuard<'_, CStr> {
-        let hold = self.lock.hold_if(writable(PERM));
+        let Ok(hold) = self.lock.hold_if(writable(PERM)) else {
+            return ParamGuard::new(NonNull::from(c""), None);
+        };
         // SAFETY: the kernel does not replace the pointer meanwhile (see the `Sync` impl).
         let ptr = unsafe { *self.value.get() };
         let value = if ptr.is_null() {
@@ -373,14 +388,21 @@ impl<T: Scalar, const N: usize, const PERM: u16> ArrayParam<T, N, PERM> {
         ArrayParam { values: UnsafeCell::new(values), len: UnsafeCell::new(default.len() as c_uint), lock }
     }
 
-    /// The values currently set. May sleep if the parameter is writable; it then stays locked
-    /// until the guard is dropped.
+    /// The values currently set.
+    ///
+    /// If the parameter is writable, this takes the module's parameter lock, a mutex, until the
+    /// guard is dropped: it may sleep, so call it only where sleeping is allowed (with
+    /// `CONFIG_DEBUG_ATOMIC_SLEEP`, `might_sleep()` reports other callers). Outside process
+    /// context (an interrupt handler, a timer callback), where waiting for a mutex is not
+    /// possible, it does not lock and returns no values.
     ///
     /// ```ignore
     /// let total: i32 = module_parameters::weights.read().iter().sum();
     /// ```
     pub fn read(&self) -> ParamGuard<'_, [T]> {
-        let hold = self.lock.hold_if(writable(PERM));
+        let Ok(hold) = self.lock.hold_if(writable(PERM)) else {
+            return ParamGuard::new(NonNull::from(&[][..]), None);
+        };
         // SAFETY: the kernel does not write the count meanwhile (see the `Sync` impl), and keeps
         // it at most `N`; `min` only makes sure.
         let len = unsafe { *self.len.get() as usize }.min(N);

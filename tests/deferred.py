@@ -26,6 +26,8 @@ TEST_CHECKS = [
     "timer re-armed from its callback",
     "timer cancel from its own callback",
     "timer drop waits for a running callback",
+    "timer callback reads a writable parameter",
+    "timer callback reads a writable parameter while the parameter lock is held",
     "work queued while running runs again, once",
     "work cancel waits for the running function",
     "work drop waits for the running function, cancels the queued run",
@@ -33,6 +35,7 @@ TEST_CHECKS = [
     "kthread runs its closure",
     "kthread drop stops its loop and waits for it",
     "kthread closure dropped once, run or not",
+    "kthread stopped long after its closure returned",
 ]
 
 

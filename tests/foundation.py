@@ -184,6 +184,9 @@ def final_steps(guest):
     guest.step("tainted-before-panic", "cat /proc/sys/kernel/tainted")
     guest.step("panic", "insmod /rust_panic.ko; echo \"insmod status $?\"; echo still running; "
                         "cat /proc/sys/kernel/tainted")
+    # A kernel thread whose closure panics: the oops kills the thread, the kernel reaps it, and
+    # its KThread, dropped afterwards, must still find its task (tests/modules/deferred_test).
+    guest.step("kthread-panic", "insmod /deferred_test.ko panic_thread=1 && rmmod deferred_test")
 
 
 PATTERN = "".join("|" if i % 100 == 99 else str(i % 10) for i in range(3000))
@@ -227,6 +230,12 @@ def guest_checks(results, kernel, guest):
     after = re.findall(r"^\d+$", out, re.M)
     results.check(f"{name}: the kernel keeps running after the panic, tainted D",
                   "still running" in out and after and int(after[-1]) & 128 and not before & 128, out)
+    log = guest.dmesg("kthread-panic")
+    results.check(f"{name}: a KThread whose closure panicked is dropped after its thread died, cleanly",
+                  guest.status("kthread-panic") == 0 and "deferred_test: kthread that panicked stopped after it "
+                  "died: ok" in log and "deliberate kthread panic, answer=7" in log and "kernel BUG at" in log
+                  and not re.search(r"WARNING:|refcount_t|KASAN|use-after-free|general protection|BUG: unable", log),
+                  tail(log, 40))
     results.check(f"{name}: no WARNING in the kernel log", "WARNING:" not in guest.dmesg(),
                   "\n".join(l for l in guest.dmesg().splitlines() if "WARNING:" in l))
 

@@ -22,8 +22,8 @@ REPORT = re.compile(
     r"general protection fault|Oops|refcount_t: "
 )
 
-# Steps that provoke reports on purpose (the Rust panic test), left out of the count.
-EXPECTED_TO_REPORT = {"panic", "tainted-before-panic"}
+# Steps that provoke reports on purpose (the Rust panic tests), left out of the count.
+EXPECTED_TO_REPORT = {"panic", "tainted-before-panic", "kthread-panic"}
 
 
 def boot_options(kernel):

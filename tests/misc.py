@@ -13,7 +13,7 @@ RING_CHECKS = ["node", "rw-zero", "rw-one", "rw-page", "rw-wrap", "rw-large", "w
                "ioctl-set-limit", "ioctl-xchg-limit", "ioctl-stats", "stream-espipe", "poll-readiness",
                "poll-timeout", "poll-wakeup", "epoll", "blocking-read", "blocking-write", "signal-eintr",
                "signal-restart", "concurrent", "rmmod-busy-while-open"]
-SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race"]
+SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race", "scratch-cursor"]
 
 STEPS = ["misc-load", "misc-ring", "misc-compat32", "misc-unload", "scratch-load", "scratch", "scratch-unload"]
 SPLAT = re.compile(r"WARNING:|BUG:|Oops|general protection|Call Trace|possible circular locking|"

@@ -63,11 +63,17 @@ unsafe fn borrow<'a, T: MiscDevice>(file: *mut bindings::file) -> (Borrowed<'a, 
     unsafe { (T::Ptr::borrow((*file).private_data), File::from_raw(file)) }
 }
 
-/// The return value of `read`/`write`: how much of the `len` bytes was used, or the error.
-fn transferred(result: Result, len: usize, left: usize) -> isize {
+/// The return value of `read`/`write`: how many of the `len` bytes were transferred, as counted
+/// by the cursor the driver left in place (`done`), or the error.
+///
+/// The count is what the cursor really copied from the start of the buffer: not what it has
+/// left, which says nothing once a copy failed (the cursor is then empty) or once the driver put
+/// a cursor of its own in place of the given one (`done` is then 0, unless that one covers the
+/// same buffer). Never more than `len`, even then.
+fn transferred(result: Result, len: usize, done: usize) -> isize {
     match result {
         // At most `len`, which the kernel caps at `MAX_RW_COUNT`, so it fits.
-        Ok(()) => (len - left) as isize,
+        Ok(()) => done.min(len) as isize,
         Err(e) => e.to_errno() as isize,
     }
 }
@@ -133,10 +139,11 @@ unsafe extern "C" fn read<T: MiscDevice>(
 ) -> isize {
     // SAFETY: an operation on an open file of `T`.
     let (device, file) = unsafe { borrow::<T>(file) };
-    let mut writer = UserSlice::new(UserPtr::from_ptr(buf), len).writer();
+    let start = UserPtr::from_ptr(buf);
+    let mut writer = UserSlice::new(start, len).writer();
     // SAFETY: `ppos` is null (a stream) or the syscall's own copy of the position.
     let result = unsafe { with_pos(ppos, |pos| T::read(device, file, &mut writer, pos)) };
-    transferred(result, len, writer.len())
+    transferred(result, len, writer.transferred_from(start))
 }
 
 /// # Safety
@@ -150,10 +157,11 @@ unsafe extern "C" fn write<T: MiscDevice>(
 ) -> isize {
     // SAFETY: an operation on an open file of `T`.
     let (device, file) = unsafe { borrow::<T>(file) };
-    let mut reader = UserSlice::new(UserPtr::from_ptr(buf), len).reader();
+    let start = UserPtr::from_ptr(buf);
+    let mut reader = UserSlice::new(start, len).reader();
     // SAFETY: `ppos` is null (a stream) or the syscall's own copy of the position.
     let result = unsafe { with_pos(ppos, |pos| T::write(device, file, &mut reader, pos)) };
-    transferred(result, len, reader.len())
+    transferred(result, len, reader.transferred_from(start))
 }
 
 /// # Safety

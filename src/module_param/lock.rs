@@ -11,7 +11,7 @@ use core::ptr::{self, NonNull};
 use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// The module's parameter lock (C's `kernel_param_lock(THIS_MODULE)`), taken around reads of
-/// writable parameters. `module!` makes one per module.
+/// writable strings and arrays. `module!` makes one per module.
 ///
 /// It may be taken again by the task holding it, so that one statement can read several
 /// parameters while earlier guards are alive (the kernel's mutex alone would deadlock).
@@ -42,56 +42,63 @@ impl ParamLock {
         self.module
     }
 
-    /// Takes the lock if `writable`: read-only parameters need none.
-    pub(super) fn hold_if(&self, writable: bool) -> Option<Hold<'_>> {
+    /// Takes the lock if `writable` (read-only parameters need none): `Ok(None)` if not
+    /// writable, `Ok(Some(hold))` once locked, `Err(())` outside process context, where the
+    /// mutex must not be waited for. With `CONFIG_DEBUG_ATOMIC_SLEEP`, `might_sleep()` reports
+    /// every caller that may not sleep (atomic sections of a task too), as for C callers of a
+    /// mutex.
+    pub(super) fn hold_if(&self, writable: bool) -> Result<Option<Hold<'_>>, ()> {
         if !writable {
-            return None;
+            return Ok(None);
         }
-        // SAFETY: both may be called in any context.
-        let (in_task, me) = unsafe { (bindings::in_task(), bindings::get_current()) };
-        // Outside a task (an interrupt, a softirq), `current` is the interrupted task: take the
-        // mutex as C would, and leave the owner's bookkeeping alone.
-        if in_task && self.owner.load(Ordering::Relaxed) == me {
+        // SAFETY: only checks the context, and reports it if sleeping is not allowed; it never
+        // sleeps where that is not allowed.
+        unsafe { bindings::might_sleep() };
+        // SAFETY: may be called in any context.
+        if !unsafe { bindings::in_task() } {
+            // An interrupt or a softirq (`current` is then the interrupted task, which may hold
+            // the mutex): no waiting for a mutex here.
+            return Err(());
+        }
+        // SAFETY: may be called in any context.
+        let me = unsafe { bindings::get_current() };
+        if self.owner.load(Ordering::Relaxed) == me {
             // SAFETY: only this task stores `me` in `owner` (after taking the mutex, and it
             // clears it before releasing it), so this task holds the mutex and owns `depth`.
             unsafe { *self.depth.get() += 1 };
-            return Some(Hold { lock: self, counted: true, _not_send: PhantomData });
+            return Ok(Some(Hold { lock: self, _not_send: PhantomData }));
         }
-        // SAFETY: the module's `struct module` outlives its code.
+        // SAFETY: the module's `struct module` outlives its code; process context, where
+        // waiting for the mutex is allowed (short of an atomic section, which `might_sleep`
+        // reports).
         unsafe { bindings::kernel_param_lock(self.module.as_ptr()) };
-        if in_task {
-            // INVARIANT: this task now holds the mutex and records itself as the owner.
-            self.owner.store(me, Ordering::Relaxed);
-            // SAFETY: this task holds the mutex, so it owns `depth` (which is 0).
-            unsafe { *self.depth.get() = 1 };
-        }
-        Some(Hold { lock: self, counted: in_task, _not_send: PhantomData })
+        // INVARIANT: this task now holds the mutex and records itself as the owner.
+        self.owner.store(me, Ordering::Relaxed);
+        // SAFETY: this task holds the mutex, so it owns `depth` (which is 0).
+        unsafe { *self.depth.get() = 1 };
+        Ok(Some(Hold { lock: self, _not_send: PhantomData }))
     }
 }
 
-/// One hold of a [`ParamLock`]; dropping the last one releases the mutex. Not `Send`: a mutex is
-/// released by the task that took it.
+/// One hold of a [`ParamLock`], by the task that owns it; dropping the last one releases the
+/// mutex. Not `Send`: a mutex is released by the task that took it.
 pub(super) struct Hold<'a> {
     lock: &'a ParamLock,
-    /// Whether the hold is counted in `depth` (taken in task context).
-    counted: bool,
     _not_send: PhantomData<*mut ()>,
 }
 
 impl Drop for Hold<'_> {
     fn drop(&mut self) {
         let lock = self.lock;
-        if self.counted {
-            // SAFETY: a counted hold belongs to the owning task (type invariant of `ParamLock`),
-            // which alone accesses `depth`.
-            let depth = unsafe { &mut *lock.depth.get() };
-            *depth -= 1;
-            if *depth > 0 {
-                return;
-            }
-            // INVARIANT: cleared before the mutex is released.
-            lock.owner.store(ptr::null_mut(), Ordering::Relaxed);
+        // SAFETY: a hold belongs to the owning task (type invariant of `ParamLock`), which alone
+        // accesses `depth`.
+        let depth = unsafe { &mut *lock.depth.get() };
+        *depth -= 1;
+        if *depth > 0 {
+            return;
         }
+        // INVARIANT: cleared before the mutex is released.
+        lock.owner.store(ptr::null_mut(), Ordering::Relaxed);
         // SAFETY: this task took the mutex in `hold_if` and this was its last hold.
         unsafe { bindings::kernel_param_unlock(lock.module.as_ptr()) };
     }

@@ -51,6 +51,9 @@ impl CondVar {
     /// Releases the lock of `guard`, sleeps until notified or until a signal arrives, and takes
     /// the lock again. Returns whether a signal is pending (the caller then usually returns
     /// `ERESTARTSYS`). Wakeups can be spurious: wait in a loop that checks the condition.
+    ///
+    /// Sleeps: call it in process context, holding no spinlock but the one of `guard` (which
+    /// is released while sleeping; other locks are not).
     pub fn wait_interruptible<T: ?Sized, B: Backend>(&self, guard: &mut Guard<'_, T, B>) -> bool {
         let wait = Opaque::<bindings::wait_queue_entry>::uninit();
         // SAFETY: `wait` is a valid entry for the whole wait, and stays on this stack frame.
@@ -64,7 +67,11 @@ impl CondVar {
                 bindings::TASK_INTERRUPTIBLE as core::ffi::c_int,
             )
         };
-        // SAFETY: sleeping is allowed here: the lock is released meanwhile.
+        // SAFETY: `schedule` has no memory-safety precondition: the entry stays queued on this
+        // stack frame until `finish_wait`, and a notification makes the task runnable again.
+        // Releasing this guard's lock does not by itself make sleeping allowed (another
+        // spinlock may still be held, or the caller be in atomic context): sleeping there is a
+        // bug the kernel reports ("scheduling while atomic"), hence the rule in the documentation.
         guard.do_unlocked(|| unsafe { bindings::schedule() });
         // SAFETY: `wait` was added by `prepare_to_wait_exclusive` above.
         unsafe { bindings::finish_wait(self.wait_queue_head.get(), wait.get()) };

@@ -43,6 +43,7 @@
 #define RING "/dev/rust_misc"
 #define SCRATCH "/dev/misc_scratch"
 #define SCRATCH_CTL "/dev/misc_scratch_ctl"
+#define SCRATCH_CURSOR "/dev/misc_scratch_cursor"
 #define CAPACITY 4096
 
 /* Addresses no copy may succeed on, hidden from the compiler's buffer-size checks. */
@@ -882,6 +883,38 @@ static void *race_opener(void *arg)
 	return NULL;
 }
 
+/*
+ * The driver replaces the cursor it was given (or ignores a fault): the count returned is what
+ * went through the given cursor, never more than asked for (nor a negative "count").
+ */
+static void t_scratch_cursor(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char buf[32];
+	long n;
+	int fd = open(SCRATCH_CURSOR, O_RDWR);
+
+	EXPECT(fd >= 0, "open");
+	memset(buf, 0, sizeof(buf));
+	n = read(fd, buf, 16);
+	EXPECT(n == 0 && memcmp(buf, "abc", 3) == 0, "read(16), cursor replaced by an empty one: got %ld, want 0", n);
+	n = read(fd, buf, 17);
+	EXPECT(n == 0, "read(17), cursor replaced by a 1 MiB one: got %ld, want 0", n);
+	n = write(fd, "0123456789abcdef", 16);
+	EXPECT(n == 0, "write(16), cursor replaced by an empty one: got %ld, want 0", n);
+	n = write(fd, "0123456789abcdefg", 17);
+	EXPECT(n == 0, "write(17), cursor replaced by a 1 MiB one: got %ld, want 0", n);
+	/* 3 bytes before a hole: the second copy faults, the driver ignores it. */
+	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(map != MAP_FAILED, "mmap");
+	EXPECT(munmap(map + page, page) == 0, "munmap");
+	n = read(fd, map + page - 3, 64);
+	EXPECT(n == 3 && memcmp(map + page - 3, "abc", 3) == 0, "read(64) with a fault after 3 bytes: got %ld, want 3",
+	       n);
+	munmap(map, page);
+	close(fd);
+}
+
 static void t_scratch_race(void)
 {
 	pthread_t opener;
@@ -942,6 +975,7 @@ int main(int argc, char **argv)
 		run("scratch-null-ops", t_scratch_null_ops, 5);
 		run("scratch-remove-while-open", t_scratch_remove_while_open, 10);
 		run("scratch-race", t_scratch_race, 120);
+		run("scratch-cursor", t_scratch_cursor, 5);
 	} else {
 		fprintf(stderr, "usage: misc_test ring|scratch\n");
 		return 2;

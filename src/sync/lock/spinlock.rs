@@ -17,8 +17,15 @@ use crate::sync::LockClassKey;
 /// ```
 pub type SpinLock<T> = Lock<T, SpinLockBackend>;
 
-/// Like [`SpinLock`], but taking it also disables local interrupts (`spin_lock_irqsave()`),
-/// so the data may be shared with interrupt handlers and timer callbacks.
+/// Like [`SpinLock`], but taking it also disables local interrupts, so the data may be shared
+/// with interrupt handlers and timer callbacks.
+///
+/// Interrupts stay disabled as long as any `SpinLockIrq` guard is held on the CPU, whatever the
+/// order the guards are dropped in, and come back as they were before the first once the last is
+/// dropped: as upstream's, the lock counts interrupt disables (`local_interrupt_disable()`)
+/// rather than restoring the flags each guard saved, which would enable interrupts while an
+/// inner guard is still held if the outer one were dropped first. (On PREEMPT_RT, where
+/// `spinlock_t` sleeps, interrupts are left enabled, as by C's `spin_lock_irqsave()` there.)
 ///
 /// ```ignore
 /// let ticks = KBox::pin_init(new_spinlock_irq!(0u64), GFP_KERNEL)?;
@@ -61,26 +68,38 @@ unsafe impl Backend for SpinLockBackend {
     }
 }
 
-// SAFETY: `spin_lock_irqsave` and `spin_unlock_irqrestore` give mutual exclusion once the lock
-// is initialised.
+// SAFETY: `spin_lock` and `spin_unlock` give mutual exclusion once the lock is initialised; the
+// interrupt-disable count around them only changes when interrupts come back.
 unsafe impl Backend for SpinLockIrqBackend {
     type State = bindings::spinlock_t;
-    /// The saved interrupt flags.
-    type GuardState = core::ffi::c_ulong;
+    /// Nothing: the interrupt state is saved per CPU by the first disable (see [`SpinLockIrq`]).
+    type GuardState = ();
 
     unsafe fn init(ptr: *mut bindings::spinlock_t, name: &'static CStr, key: &'static LockClassKey) {
         // SAFETY: forwarded from the caller.
         unsafe { spin_lock_init(ptr, name, key) }
     }
 
-    unsafe fn lock(ptr: *mut bindings::spinlock_t) -> core::ffi::c_ulong {
+    unsafe fn lock(ptr: *mut bindings::spinlock_t) {
+        // SAFETY: any context may disable interrupts; `unlock` enables them again, once per
+        // disable.
+        #[cfg(not(CONFIG_PREEMPT_RT))]
+        unsafe {
+            bindings::local_interrupt_disable()
+        };
         // SAFETY: `ptr` points to an initialised spinlock.
-        unsafe { bindings::spin_lock_irqsave(ptr) }
+        unsafe { bindings::spin_lock(ptr) }
     }
 
-    unsafe fn unlock(ptr: *mut bindings::spinlock_t, flags: &core::ffi::c_ulong) {
-        // SAFETY: the caller holds the lock, taken with these flags.
-        unsafe { bindings::spin_unlock_irqrestore(ptr, *flags) }
+    unsafe fn unlock(ptr: *mut bindings::spinlock_t, _state: &()) {
+        // SAFETY: the caller holds the lock.
+        unsafe { bindings::spin_unlock(ptr) };
+        // SAFETY: `lock` disabled interrupts once for this hold; this ends that disable (the
+        // count keeps them disabled while other guards are held).
+        #[cfg(not(CONFIG_PREEMPT_RT))]
+        unsafe {
+            bindings::local_interrupt_enable()
+        };
     }
 }
 

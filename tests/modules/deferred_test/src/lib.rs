@@ -19,6 +19,11 @@ module! {
     name: "deferred_test",
     description: "Test module: timers, work items and kernel threads",
     license: "GPL",
+    params: {
+        panic_thread: bool { default: false, description: "Only run a kernel thread that panics" },
+        rate: u32 { default: 10, description: "A writable number a timer callback reads", permissions: 0o644 },
+        label: str { default: "deferred", description: "A writable string", permissions: 0o644 },
+    },
 }
 
 /// What a callback did, observed by the test.
@@ -119,6 +124,10 @@ struct DeferredTest {
 
 impl kernel::Module for DeferredTest {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        if module_parameters::panic_thread.get() {
+            thread::panicked()?;
+            return Ok(DeferredTest { late: None, slow: None, events: Events::new()? });
+        }
         timer::run()?;
         work::run()?;
         thread::run()?;

@@ -1,5 +1,6 @@
-//! `KThread` checks: the closure runs, a loop stops when the handle is dropped, and the closure
-//! is dropped exactly once whether it ran or not.
+//! `KThread` checks: the closure runs, a loop stops when the handle is dropped, the closure is
+//! dropped exactly once whether it ran or not, and a thread whose closure returned (or panicked)
+//! long before may still be stopped: the handle keeps its task.
 
 use crate::{check, wait_for, Events};
 use core::sync::atomic::Ordering;
@@ -10,7 +11,8 @@ use kernel::time::msleep;
 pub(crate) fn run() -> Result {
     runs_once()?;
     stops_loop()?;
-    drops_closure()
+    drops_closure()?;
+    stopped_after_return()
 }
 
 fn runs_once() -> Result {
@@ -76,5 +78,49 @@ fn drops_closure() -> Result {
     }
     pr_info!("{} of {} stopped threads ran their closure\n", events.runs(), THREADS);
     check("kthread closure dropped once, run or not", events.drops.load(Ordering::Relaxed) == THREADS);
+    Ok(())
+}
+
+/// A closure that returns at once; the handle is dropped well after its thread has exited and
+/// been reaped (an RCU grace period on from the exit): `kthread_stop` must find its task. Without
+/// a task reference in the handle that is a use after free, which KASAN reports; without KASAN,
+/// `kthread_stop`'s `get_task_struct` on the freed task usually warns `refcount_t: addition on 0;
+/// use-after-free` (unless the memory was reused meanwhile), which the suite's log check sees.
+fn stopped_after_return() -> Result {
+    let events = Events::new()?;
+    let seen = events.clone();
+    let thread = KThread::run(
+        c"dt_return",
+        move |_| {
+            seen.runs.fetch_add(1, Ordering::Relaxed);
+        },
+        GFP_KERNEL,
+    )?;
+    let ran = wait_for(1000, || events.runs() == 1);
+    msleep(300);
+    drop(thread);
+    check("kthread stopped long after its closure returned", ran && events.runs() == 1);
+    Ok(())
+}
+
+/// With `panic_thread=1`, instead of the checks: a closure that panics (a `kernel BUG` oops kills
+/// its thread, which is then reaped), and its handle dropped afterwards.
+pub(crate) fn panicked() -> Result {
+    let events = Events::new()?;
+    let seen = events.clone();
+    let thread = KThread::run(
+        c"dt_panic",
+        move |_| {
+            seen.started.store(true, Ordering::Release);
+            let answer = core::hint::black_box(7);
+            panic!("deliberate kthread panic, answer={answer}");
+        },
+        GFP_KERNEL,
+    )?;
+    let started = wait_for(1000, || events.started());
+    // Time for the oops, the thread's exit and reaping, and an RCU grace period.
+    msleep(500);
+    drop(thread);
+    check("kthread that panicked stopped after it died", started);
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! `Timer` checks: arming, moving, cancelling, re-arming from the callback, and dropping while
-//! the callback runs.
+//! the callback runs, and a callback reading a writable module parameter.
 
 use crate::{check, spin_until, wait_for, Events};
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -13,7 +13,8 @@ pub(crate) fn run() -> Result {
     reschedule()?;
     periodic()?;
     cancel_in_callback()?;
-    drop_while_running()
+    drop_while_running()?;
+    reads_parameter()
 }
 
 /// Counts its expiries; re-arms itself while `rearms` lasts.
@@ -147,4 +148,42 @@ fn try_drop_while_running() -> Result<Option<bool>> {
     drop(dropper);
     let overlapped = report.overlapped.load(Ordering::Relaxed);
     Ok(overlapped.then(|| report.waited.load(Ordering::Relaxed)))
+}
+
+/// Reads the writable scalar parameter `rate` in its callback (softirq: no sleeping).
+struct ParamReader {
+    events: Arc<Events>,
+    value: AtomicU32,
+}
+
+impl TimerCallback for ParamReader {
+    fn run(timer: &Timer<Self>) {
+        timer.value.store(crate::module_parameters::rate.get(), Ordering::Relaxed);
+        timer.events.runs.fetch_add(1, Ordering::Release);
+    }
+}
+
+/// A timer callback reads a writable scalar parameter, once freely and once while this task
+/// holds the module's parameter lock (through a borrowed string parameter), which is what a
+/// write through sysfs would do. Reading a scalar must not take that lock (a mutex: sleeping in
+/// a softirq), so the callback completes while the lock is held.
+fn reads_parameter() -> Result {
+    let events = Events::new()?;
+    let timer = KBox::pin_init(
+        new_timer!(ParamReader { events: events.clone(), value: AtomicU32::new(0) }),
+        GFP_KERNEL,
+    )?;
+    timer.schedule(1);
+    let free = wait_for(1000, || events.runs() == 1) && timer.value.load(Ordering::Relaxed) == 10;
+    let held = {
+        let label = crate::module_parameters::label.read();
+        timer.schedule(1);
+        let ran = wait_for(1000, || events.runs() == 2);
+        ran && label.to_bytes() == b"deferred"
+    };
+    // Waits for a callback still running (blocked on the lock, without the fix).
+    drop(timer);
+    check("timer callback reads a writable parameter", free);
+    check("timer callback reads a writable parameter while the parameter lock is held", held);
+    Ok(())
 }

@@ -5,6 +5,13 @@
 //! of it may be open: ioctl `SCRATCH_REMOVE` drops its registration, `SCRATCH_ADD` registers a
 //! new one with fresh memory and returns its generation. Each generation's memory logs when it
 //! is freed, which must be when the last file using it is closed.
+//!
+//! `/dev/misc_scratch_cursor` misuses the user-memory cursors it is given, as a buggy driver
+//! may: its `read` and `write` move 3 and 2 bytes, then replace the cursor with one of their own
+//! (empty for an even length, of 1 MiB at address 0 for an odd one); a read of 64 bytes instead
+//! writes 3 bytes, then ignores the error of a second copy that faults. The count `read()` and
+//! `write()` return must be the bytes that really moved through the cursor the driver was given,
+//! and never more than asked for.
 
 #![no_std]
 
@@ -13,7 +20,7 @@ use kernel::fs::{File, SeekFrom};
 use kernel::ioctl::_IO;
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
 use kernel::prelude::*;
-use kernel::uaccess::{UserSliceReader, UserSliceWriter};
+use kernel::uaccess::{UserPtr, UserSlice, UserSliceReader, UserSliceWriter};
 
 module! {
     type: MiscScratch,
@@ -76,6 +83,42 @@ impl MiscDevice for Scratch {
     }
 }
 
+/// The replacement cursor of `/dev/misc_scratch_cursor` for a transfer of `len` bytes.
+fn replacement(len: usize) -> UserSlice {
+    UserSlice::new(UserPtr::from_addr(0), if len.is_multiple_of(2) { 0 } else { 1 << 20 })
+}
+
+struct Cursor;
+
+#[vtable]
+impl MiscDevice for Cursor {
+    type Shared = Control;
+    type Ptr = Arc<Control>;
+
+    fn open(shared: &Arc<Control>, _file: &File) -> Result<Arc<Control>> {
+        Ok(shared.clone())
+    }
+
+    fn read(_this: &Control, _file: &File, buf: &mut UserSliceWriter, _pos: &mut i64) -> Result {
+        let len = buf.len();
+        buf.write_slice(&b"abc"[..len.min(3)])?;
+        if len == 64 {
+            // Faults where user space left a hole after the first 3 bytes; ignored.
+            let _ = buf.write_slice(&[b'x'; 61]);
+        } else {
+            *buf = replacement(len).writer();
+        }
+        Ok(())
+    }
+
+    fn write(_this: &Control, _file: &File, buf: &mut UserSliceReader, _pos: &mut i64) -> Result {
+        let len = buf.len();
+        buf.skip(len.min(2))?;
+        *buf = replacement(len).reader();
+        Ok(())
+    }
+}
+
 struct Control {
     scratch: Mutex<Option<MiscDeviceRegistration<Scratch>>>,
     generations: AtomicU32,
@@ -125,6 +168,7 @@ impl MiscDevice for Ctl {
 struct MiscScratch {
     control: Arc<Control>,
     _ctl: MiscDeviceRegistration<Ctl>,
+    _cursor: MiscDeviceRegistration<Cursor>,
 }
 
 impl kernel::Module for MiscScratch {
@@ -136,7 +180,9 @@ impl kernel::Module for MiscScratch {
         control.add()?;
         let options = MiscDeviceOptions::new(c"misc_scratch_ctl").mode(0o600);
         let ctl = MiscDeviceRegistration::register(options, control.clone())?;
-        Ok(MiscScratch { control, _ctl: ctl })
+        let options = MiscDeviceOptions::new(c"misc_scratch_cursor").mode(0o666);
+        let cursor = MiscDeviceRegistration::register(options, control.clone())?;
+        Ok(MiscScratch { control, _ctl: ctl, _cursor: cursor })
     }
 }
 

@@ -93,6 +93,44 @@ fn run() -> Result {
     let failing: Result<Pin<KBox<Pair>>> =
         KBox::pin_init(pin_init!(Pair { first: Counted(1), second <- fail() }), GFP_KERNEL);
     check("pin_init failure drops earlier fields", failing.is_err() && DROPS.load(Ordering::Relaxed) == 1);
+    irq_guards_out_of_order()
+}
+
+/// Whether local interrupts are disabled.
+fn irqs_disabled() -> bool {
+    // SAFETY: `irqs_disabled()` only reads the CPU's interrupt flag; any context.
+    unsafe { kernel::bindings::irqs_disabled() }
+}
+
+/// Two `SpinLockIrq` guards, the outer one dropped first: interrupts must stay disabled while the
+/// inner lock is held (an interrupt handler taking it would deadlock on this CPU), and be enabled
+/// again once both are dropped (not left disabled by the inner guard's saved state). Prints what
+/// it saw, for the suite to check: on PREEMPT_RT, where `spinlock_t` sleeps, `SpinLockIrq` leaves
+/// interrupts enabled, as C's `spin_lock_irqsave()` does there.
+fn irq_guards_out_of_order() -> Result {
+    let outer = KBox::pin_init(new_spinlock_irq!(1u32), GFP_KERNEL)?;
+    let inner = KBox::pin_init(new_spinlock_irq!(2u32), GFP_KERNEL)?;
+    let before = irqs_disabled();
+    let a = outer.lock();
+    let b = inner.lock();
+    let both = irqs_disabled();
+    drop(a);
+    let inner_only = irqs_disabled();
+    let value = *b;
+    drop(b);
+    let after = irqs_disabled();
+    check("spinlock_irq inner guard still usable", value == 2);
+    pr_info!("irqs disabled, out of order: before {before}, both held {both}, inner held {inner_only}, after {after}\n");
+    // In order, and nested three deep, for good measure.
+    let third = KBox::pin_init(new_spinlock_irq!(3u32), GFP_KERNEL)?;
+    let (a, b, c) = (outer.lock(), inner.lock(), third.lock());
+    let nested = irqs_disabled();
+    drop(c);
+    drop(b);
+    let still = irqs_disabled();
+    drop(a);
+    let after = irqs_disabled();
+    pr_info!("irqs disabled, in order: all held {nested}, outer held {still}, after {after}\n");
     Ok(())
 }
 
