@@ -146,19 +146,6 @@ void kmod_rs_helper_spin_unlock(spinlock_t *lock)
 	spin_unlock(lock);
 }
 
-unsigned long kmod_rs_helper_spin_lock_irqsave(spinlock_t *lock)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(lock, flags);
-	return flags;
-}
-
-void kmod_rs_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
-{
-	spin_unlock_irqrestore(lock, flags);
-}
-
 #endif /* RUST_HELPERS_SPINLOCK */
 
 #ifdef RUST_HELPERS_SCHED
@@ -235,12 +222,12 @@ bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *
 
 #ifdef RUST_HELPERS_TASK
 
-void rust_helper_get_task_struct(struct task_struct *t)
+void kmod_rs_helper_get_task_struct(struct task_struct *t)
 {
 	get_task_struct(t);
 }
 
-void rust_helper_put_task_struct(struct task_struct *t)
+void kmod_rs_helper_put_task_struct(struct task_struct *t)
 {
 	put_task_struct(t);
 }
@@ -249,7 +236,7 @@ void rust_helper_put_task_struct(struct task_struct *t)
 
 #ifdef RUST_HELPERS_IRQFLAGS
 
-bool rust_helper_irqs_disabled(void)
+bool kmod_rs_helper_irqs_disabled(void)
 {
 	return irqs_disabled();
 }
@@ -274,7 +261,7 @@ struct rust_interrupt_disable_state {
 
 static DEFINE_PER_CPU(struct rust_interrupt_disable_state, rust_interrupt_disable_state);
 
-void rust_helper_local_interrupt_disable(void)
+void kmod_rs_helper_local_interrupt_disable(void)
 {
 	unsigned long flags;
 
@@ -283,7 +270,7 @@ void rust_helper_local_interrupt_disable(void)
 		this_cpu_write(rust_interrupt_disable_state.flags, flags);
 }
 
-void rust_helper_local_interrupt_enable(void)
+void kmod_rs_helper_local_interrupt_enable(void)
 {
 	if (WARN_ON_ONCE(!this_cpu_read(rust_interrupt_disable_state.count)))
 		return;
@@ -295,7 +282,7 @@ void rust_helper_local_interrupt_enable(void)
 
 #ifdef RUST_HELPERS_MIGHT_SLEEP
 
-void rust_helper_might_sleep(void)
+void kmod_rs_helper_might_sleep(void)
 {
 	might_sleep();
 }

@@ -52,8 +52,6 @@ int kmod_rs_helper_mutex_lock_interruptible(struct mutex *lock);
 void kmod_rs_helper___spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key);
 void kmod_rs_helper_spin_lock(spinlock_t *lock);
 void kmod_rs_helper_spin_unlock(spinlock_t *lock);
-unsigned long kmod_rs_helper_spin_lock_irqsave(spinlock_t *lock);
-void kmod_rs_helper_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
 
 /* <linux/wait.h>, <linux/sched.h>, <linux/sched/signal.h> */
 void kmod_rs_helper_init_wait(struct wait_queue_entry *wq_entry);
@@ -77,18 +75,18 @@ void kmod_rs_helper_init_work_with_key(struct work_struct *work, work_func_t fun
 bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *work);
 
 /* <linux/sched/task.h>: a reference to a task_struct. */
-void rust_helper_get_task_struct(struct task_struct *t);
-void rust_helper_put_task_struct(struct task_struct *t);
+void kmod_rs_helper_get_task_struct(struct task_struct *t);
+void kmod_rs_helper_put_task_struct(struct task_struct *t);
 
 /*
  * <linux/irqflags.h>; and upstream's interrupt-disable count (helpers.c), which these kernels
  * lack.
  */
-bool rust_helper_irqs_disabled(void);
-void rust_helper_local_interrupt_disable(void);
-void rust_helper_local_interrupt_enable(void);
+bool kmod_rs_helper_irqs_disabled(void);
+void kmod_rs_helper_local_interrupt_disable(void);
+void kmod_rs_helper_local_interrupt_enable(void);
 
 /* <linux/kernel.h> (<linux/sched.h> on later kernels): a debug check of sleeping contexts. */
-void rust_helper_might_sleep(void);
+void kmod_rs_helper_might_sleep(void);
 
 #endif /* RUST_HELPERS_WRAPPER_H */

@@ -85,7 +85,7 @@ impl MiscDevice for Scratch {
 
 /// The replacement cursor of `/dev/misc_scratch_cursor` for a transfer of `len` bytes.
 fn replacement(len: usize) -> UserSlice {
-    UserSlice::new(UserPtr::from_addr(0), if len.is_multiple_of(2) { 0 } else { 1 << 20 })
+    UserSlice::new(UserPtr::from_addr(0), if len % 2 == 0 { 0 } else { 1 << 20 })
 }
 
 struct Cursor;
