@@ -22,8 +22,22 @@ REPORT = re.compile(
     r"general protection fault|Oops|refcount_t: "
 )
 
-# Steps that provoke reports on purpose (the Rust panic tests), left out of the count.
-EXPECTED_TO_REPORT = {"panic", "tainted-before-panic", "kthread-panic"}
+# The positive controls (tests/modules/checker_controls): step, `provoke=` value, what the
+# checker must print, on kernels with that checker. In this order: lockdep turns itself off for
+# good at its first report and at a KASAN report (which marks the kernel unreliable for it).
+CONTROLS = [
+    ("control-lockdep", 2, "CONFIG_PROVE_LOCKING", r"WARNING: possible circular locking dependency detected"),
+    ("control-sleep", 4, "CONFIG_DEBUG_ATOMIC_SLEEP", r"BUG: sleeping function called from invalid context"),
+    ("control-kmemleak", 3, "CONFIG_DEBUG_KMEMLEAK", r"unreferenced object 0x[0-9a-f]+ \(size 64\)"),
+    ("control-kasan", 1, "CONFIG_KASAN", r"BUG: KASAN: slab-out-of-bounds in .*checker_controls"),
+]
+
+# Steps that provoke reports on purpose (the Rust panic tests and the positive controls), left
+# out of the count.
+CONTROL_STEPS = {c[0] for c in CONTROLS}
+EXPECTED_TO_REPORT = {"panic", "tainted-before-panic", "kthread-panic"} | CONTROL_STEPS
+
+MODULES = ["tests/modules/checker_controls"]
 
 
 def boot_options(kernel):
@@ -42,6 +56,17 @@ def guest_steps(guest, modules, kernel):
         # kmemleak reports objects unreferenced for more than 5 s: wait, then scan twice.
         guest.step("kmemleak", "sleep 6; echo scan > /sys/kernel/debug/kmemleak; "
                                "echo scan > /sys/kernel/debug/kmemleak; cat /sys/kernel/debug/kmemleak")
+
+
+def control_steps(guest, modules, kernel):
+    """The positive controls, after every other step (lockdep reports once, then turns itself
+    off) and before the panics (an oops turns lockdep off too)."""
+    for step, provoke, option, _ in CONTROLS:
+        if not kernel.enabled(option) or "checker_controls" not in modules:
+            continue
+        scan = ("; sleep 6; echo scan > /sys/kernel/debug/kmemleak; echo scan > /sys/kernel/debug/kmemleak; "
+                "cat /sys/kernel/debug/kmemleak") if step == "control-kmemleak" else ""
+        guest.step(step, f"insmod /checker_controls.ko provoke={provoke} && rmmod checker_controls{scan}")
 
 
 def failslab_steps(guest):
@@ -91,6 +116,7 @@ def guest_checks(results, kernel, guest):
     if kernel.enabled("CONFIG_FAILSLAB"):
         failslab_checks(results, name, guest)
     reports_check(results, kernel, guest)
+    control_checks(results, kernel, guest)
 
 
 def failslab_checks(results, name, guest):
@@ -115,6 +141,17 @@ def failslab_checks(results, name, guest):
     after = guest.output("failslab-after")
     results.check(f"{name}: /dev/rust_misc works after the failslab run", "ok concurrent" in after
                   and "FAIL " not in after, tail(after))
+
+
+def control_checks(results, kernel, guest):
+    """Each checker the kernel has reports what its control provoked: the "no report" checks
+    above can fail."""
+    for step, _, option, report in CONTROLS:
+        if not kernel.enabled(option):
+            continue
+        seen = guest.dmesg(step) + "\n" + guest.output(step)
+        results.check(f"{kernel.name}: positive control: {option[7:]} reports what checker_controls provoked",
+                      re.search(report, seen) is not None, tail(seen, 30))
 
 
 def reports_check(results, kernel, guest):

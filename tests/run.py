@@ -94,6 +94,7 @@ def main():
         guest = Guest()
         for steps in hooks("guest_steps"):
             steps(guest, modules, kernel)
+        hardening.control_steps(guest, modules, kernel)
         foundation.final_steps(guest)
         say(f"kernel {kernel.name}: booting under QEMU")
         append = " ".join(option(kernel) for option in hooks("boot_options"))

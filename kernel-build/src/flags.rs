@@ -118,8 +118,8 @@ pub fn gcc_args(raw: impl IntoIterator<Item = String>, kdir: &Path) -> Vec<Strin
 }
 
 /// gcc arguments (from [`gcc_args`]) made ready for libclang: only the flags that change
-/// declarations or layout (see [`DECLARATION_FLAGS`]), then the target, `-D__BINDGEN__`,
-/// `-DMODULE` and `-w`.
+/// declarations or layout (include paths, defines, the dialect and the target's), then the
+/// target, `-D__BINDGEN__`, `-DMODULE` and `-w`.
 ///
 /// ```
 /// let gcc = ["-O2", "-mindirect-branch=thunk-extern", "-Wall", "-DMODULE", "-fnew-gcc-flag=3"].map(String::from);
