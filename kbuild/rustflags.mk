@@ -9,9 +9,12 @@
 rustc-option-or = $(shell RUSTC_BOOTSTRAP=1 $(rust-rustc) $(1) --target x86_64-unknown-none --print cfg \
 	>/dev/null 2>&1 && echo '$(1)' || echo '$(2)')
 
+# `no_global_oom_handling` builds `alloc` without its infallible allocations (Box::new,
+# Vec::push, format!, ...), which panic, a kernel BUG, when memory runs out: as upstream builds
+# it. Allocation goes through KBox and KVec, with explicit flags and errors.
 rust-kflags := -Crelocation-model=static -Ccode-model=kernel -Cno-redzone=y -Cpanic=abort \
 	-Cforce-unwind-tables=n -Csymbol-mangling-version=v0 -Zfunction-sections=n \
-	-Zplt=y
+	-Zplt=y --cfg no_global_oom_handling
 
 # Spectre v2: indirect calls and jumps through the kernel's __x86_indirect_thunk_*. A rustc
 # without -Zretpoline-external-thunk (before 1.88) warns of the target features behind it given

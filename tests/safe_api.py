@@ -1,6 +1,6 @@
 """Tests of the safe API: allocation, in-place initialisation, locks, Arc."""
 
-from harness import message_text, tail
+from harness import ROOT, message_text, tail
 
 MODULES = ["tests/modules/sync_test"]
 
@@ -26,3 +26,42 @@ def guest_checks(results, kernel, guest):
         got = next((message_text(l)[len(line):] for l in log.splitlines() if message_text(l).startswith(line)), None)
         results.check(f"{kernel.name}: SpinLockIrq guards dropped {order} keep interrupts disabled while one is "
                       "held, and restore them after the last", got == seen, f"got {got!r}, want {seen!r}")
+
+
+# A module crate that allocates through `alloc`'s infallible API, which panics (a kernel BUG) when
+# memory runs out; and its control, the same allocation through `KBox`.
+INFALLIBLE_CRATE = """#![no_std]
+extern crate alloc;
+use kernel::prelude::*;
+module! {{ type: M, name: "oom_check", description: "d", license: "GPL" }}
+struct M;
+impl kernel::Module for M {{
+    fn init(_module: &'static ThisModule) -> Result<Self> {{
+        let value = {allocation};
+        pr_info!("{{}}\\n", *value);
+        Ok(M)
+    }}
+}}
+"""
+
+
+def built(results, kernel, modules):
+    """`alloc` is built without its infallible allocations (`no_global_oom_handling`, as upstream
+    builds it): a module calling `alloc::boxed::Box::new` does not compile; `KBox::new` does."""
+    crate = ROOT / "target/oom-check"
+    (crate / "src").mkdir(parents=True, exist_ok=True)
+    (crate / "Cargo.toml").write_text(
+        '[package]\nname = "oom_check"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["staticlib"]\n\n'
+        f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n\n[workspace]\n')
+    (crate / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    (crate / "Kbuild").write_text(f"obj-m := oom_check.o\ninclude {ROOT}/kbuild/rust-module.mk\n")
+    env = {"CARGO_TARGET_DIR": str(ROOT / "target"), "CARGO_NET_OFFLINE": "true"}
+    for allocation, compiles in [("KBox::new(7u32, GFP_KERNEL)?", True), ("alloc::boxed::Box::new(7u32)", False)]:
+        (crate / "src/lib.rs").write_text(INFALLIBLE_CRATE.format(allocation=allocation))
+        status, out = kernel.make(crate, "modules", env=env)
+        if compiles:
+            results.check(f"{kernel.name}: a module allocating with KBox::new builds (the control)", status == 0,
+                          tail(out, 15))
+        else:
+            results.check(f"{kernel.name}: a module allocating with alloc's infallible Box::new does not build",
+                          status != 0 and "Box" in out and "new" in out and "error[E0599]" in out, tail(out, 15))

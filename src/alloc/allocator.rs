@@ -62,8 +62,8 @@ impl Kmalloc {
 
 /// The global allocator behind the `alloc` crate: [`Kmalloc`] with `GFP_KERNEL`.
 ///
-/// It may sleep, so `alloc::boxed::Box` and friends belong to process context; elsewhere use
-/// the explicit-flags API.
+/// It may sleep, so what remains of `alloc` (built without its infallible allocations) belongs
+/// to process context; elsewhere use the explicit-flags API.
 pub struct KernelAllocator;
 
 // SAFETY: `Kmalloc` returns memory valid for the requested layout, or null on failure, and frees

@@ -2,8 +2,11 @@
 //!
 //! Allocation in the kernel can fail, and what it may do while it waits depends on the context
 //! (`GFP_KERNEL` may sleep, `GFP_ATOMIC` may not). The primary interface therefore takes explicit
-//! [`Flags`] and returns an error instead of panicking. The `alloc` crate (`alloc::vec::Vec`, ...)
-//! remains usable through the global allocator, which allocates with `GFP_KERNEL`.
+//! [`Flags`] and returns an error instead of panicking. The `alloc` crate is built without its
+//! infallible allocations (`no_global_oom_handling`, as upstream builds it): `alloc::boxed::Box::new`
+//! and `Vec::push` do not exist for modules, whose safe code then cannot reach a panic on
+//! allocation failure. What remains of `alloc` (fallible reservations such as
+//! `Vec::try_reserve`) allocates with `GFP_KERNEL` through the global allocator.
 //!
 //! ```ignore
 //! use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
