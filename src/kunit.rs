@@ -185,8 +185,14 @@ pub fn fail_assert(file: &str, line: u32, condition: &str, message: Option<fmt::
 
 /// Whether an expression's text is a literal, whose value KUnit does not repeat.
 fn is_literal(text: &str) -> bool {
-    let text = text.strip_prefix('-').unwrap_or(text);
-    text.starts_with(|c: char| c.is_ascii_digit()) || text.starts_with('"') || text == "true" || text == "false"
+    let number = text.strip_prefix('-').unwrap_or(text);
+    let is_number = number.starts_with(|c: char| c.is_ascii_digit())
+        && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    let is_string = text.len() >= 2
+        && text.starts_with('"')
+        && text.ends_with('"')
+        && !text[1..text.len() - 1].contains('"');
+    is_number || is_string || text == "true" || text == "false"
 }
 
 /// Records a failed `assert_eq!`/`assert_ne!` of the running test and prints both values.

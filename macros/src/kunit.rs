@@ -61,7 +61,8 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let is_mod = position.is_some();
     // `module!` names the suite from the crate root: a private module becomes `pub(crate)`.
     if let Some(at) = position {
-        let has_vis = tokens[..at].iter().any(|tt| matches!(tt, TokenTree::Ident(id) if id.to_string() == "pub"));
+        let has_vis =
+            tokens[..at].iter().any(|tt| matches!(tt, TokenTree::Ident(id) if id.to_string() == "pub"));
         if !has_vis {
             let vis: TokenStream = "pub(crate)".parse().map_err(|e| format!("kunit_tests: {e}"))?;
             tokens.splice(at..at, vis);

@@ -65,7 +65,8 @@ fn kunit_paths(p: &mut Parser) -> Result<Vec<String>> {
     let mut paths = Vec::new();
     while !p.at_end() {
         let path = p.until_comma()?.replace(' ', "");
-        if path.is_empty() || !path.split("::").all(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        if path.is_empty()
+            || !path.split("::").all(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'))
         {
             return Err(format!("module!: kunit_tests: `{path}` is not a module path"));
         }
@@ -117,7 +118,8 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     let run_tests = if info.kunit_tests.is_empty() {
         String::new()
     } else {
-        let suites: Vec<String> = info.kunit_tests.iter().map(|p| format!("&super::{p}::KUNIT_SUITE")).collect();
+        let suites: Vec<String> =
+            info.kunit_tests.iter().map(|p| format!("&super::{p}::KUNIT_SUITE")).collect();
         format!("::kernel::kunit::run_suites(&[{}]);", suites.join(", "))
     };
     let mut code = modinfo(&entries);
