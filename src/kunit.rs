@@ -376,8 +376,8 @@ macro_rules! kunit_assert_ne {
 /// Ends the running test as skipped (`ok N name # SKIP reason`), returning from the function.
 ///
 /// ```ignore
-/// if !cfg!(CONFIG_SMP) {
-///     kunit_skip!("needs two CPUs");
+/// if !kernel::UTS_RELEASE.starts_with("6.") {
+///     kunit_skip!("tests the 6.x behaviour");
 /// }
 /// ```
 #[macro_export]
