@@ -40,6 +40,7 @@ pub mod fs;
 pub mod init;
 pub mod ioctl;
 pub mod kthread;
+pub mod kunit;
 pub mod miscdevice;
 pub mod module;
 pub mod module_param;
@@ -55,7 +56,7 @@ pub mod types;
 pub mod uaccess;
 pub mod workqueue;
 
-pub use macros::{module, vtable};
+pub use macros::{kunit_tests, module, vtable};
 pub use module::{Module, ThisModule};
 
 /// The release of the kernel this module was built for (`UTS_RELEASE`), e.g. `6.1.0-56-amd64`.

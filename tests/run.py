@@ -28,6 +28,7 @@ import deferred
 import foundation
 import hardening
 import kernel_rust
+import kunit
 import misc
 import params
 import safe_api
@@ -36,7 +37,7 @@ from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug"]
-SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kernel_rust, hardening, bench_smoke]
+SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kunit, kernel_rust, hardening, bench_smoke]
 
 
 def hooks(name):

@@ -1,5 +1,6 @@
 //! Procedural macros of the `kernel` crate. Use them through `kernel` (`kernel::module!`).
 
+mod kunit;
 mod module;
 mod params;
 mod parse;
@@ -32,7 +33,8 @@ use proc_macro::TokenStream;
 ///
 /// Keys: `type` (implements `kernel::Module`), `name` (the `.ko` name, used as log prefix),
 /// `author` or `authors`, `description`, `license` (required, as for `MODULE_LICENSE`), `alias`,
-/// `firmware`, `version`, and `params` (see the `kernel::module_param` documentation).
+/// `firmware`, `version`, `params` (see the `kernel::module_param` documentation), and
+/// `kunit_tests: [tests, ...]`, modules with [`macro@kunit_tests`] whose suites run before `init`.
 ///
 /// Each parameter becomes a `static` of the same name in a `module_parameters` module next to the
 /// invocation (`module_parameters::greetings.get()`), a `struct kernel_param` in the `__param`
@@ -76,6 +78,41 @@ pub fn module(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn vtable(attr: TokenStream, item: TokenStream) -> TokenStream {
     match vtable::expand(attr, item) {
+        Ok(code) => code,
+        Err(message) => format!("::core::compile_error!({message:?});").parse().unwrap_or_default(),
+    }
+}
+
+/// Declares a suite of in-kernel tests: the `#[test]` functions of the module, run inside the
+/// kernel when the module loads, reporting KTAP version 1 as KUnit does (see `kernel::kunit`).
+///
+/// Upstream Rust-for-Linux's name and shape. Test functions return `()` or a kernel `Result`
+/// (an `Err` fails the test); in the module, `assert!`, `assert_eq!` and `assert_ne!` fail the
+/// test with file, line and values instead of panicking. The module gets a `static
+/// KUNIT_SUITE`, which the `kunit_tests` key of `module!` runs before the module's `init`.
+///
+/// ```ignore
+/// module! {
+///     type: Ring,
+///     name: "ring",
+///     license: "GPL",
+///     kunit_tests: [tests],
+/// }
+///
+/// #[kunit_tests(ring)]
+/// mod tests {
+///     use super::*;
+///
+///     #[test]
+///     fn starts_empty() -> Result {
+///         assert_eq!(Ring::new()?.len(), 0);
+///         Ok(())
+///     }
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn kunit_tests(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match kunit::expand(attr, item) {
         Ok(code) => code,
         Err(message) => format!("::core::compile_error!({message:?});").parse().unwrap_or_default(),
     }

@@ -17,6 +17,8 @@ struct Info {
     firmware: Vec<String>,
     version: Option<String>,
     params: Vec<Param>,
+    /// Paths of `#[kunit_tests]` modules, relative to the invocation.
+    kunit_tests: Vec<String>,
 }
 
 fn parse(input: TokenStream) -> Result<Info> {
@@ -40,6 +42,7 @@ fn parse(input: TokenStream) -> Result<Info> {
             "firmware" => info.firmware = p.strings()?,
             "version" => info.version = Some(p.string()?),
             "params" => info.params = params::parse(&mut p.group(Delimiter::Brace)?)?,
+            "kunit_tests" => info.kunit_tests = kunit_paths(&mut p.group(Delimiter::Bracket)?)?,
             _ => return Err(format!("module!: unknown key `{key}`")),
         }
         p.comma()?;
@@ -55,6 +58,22 @@ fn parse(input: TokenStream) -> Result<Info> {
         return Err(format!("module!: name \"{}\" is not a module name ([A-Za-z0-9_-]+)", info.name));
     }
     Ok(info)
+}
+
+/// `[tests, ring::tests]`: paths of the modules with `#[kunit_tests]`.
+fn kunit_paths(p: &mut Parser) -> Result<Vec<String>> {
+    let mut paths = Vec::new();
+    while !p.at_end() {
+        let path = p.until_comma()?.replace(' ', "");
+        if path.is_empty()
+            || !path.split("::").all(|s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
+            return Err(format!("module!: kunit_tests: `{path}` is not a module path"));
+        }
+        paths.push(path);
+        p.comma()?;
+    }
+    Ok(paths)
 }
 
 /// The `.modinfo` entries, `tag=value\0` each, as C's `MODULE_INFO(tag, value)` makes them for a
@@ -94,6 +113,15 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     let param_entries = params::modinfo(&info.params);
     entries.extend(param_entries.iter().map(|(tag, value)| (*tag, value.as_str())));
 
+    // The in-kernel tests run first, in the thread loading the module; whatever their results,
+    // `init` then starts from a clean state.
+    let run_tests = if info.kunit_tests.is_empty() {
+        String::new()
+    } else {
+        let suites: Vec<String> =
+            info.kunit_tests.iter().map(|p| format!("&super::{p}::KUNIT_SUITE")).collect();
+        format!("::kernel::kunit::run_suites(&[{}]);", suites.join(", "))
+    };
     let mut code = modinfo(&entries);
     let mut splices = params::Splices::default();
     code.push_str(&params::code(&info.params, &mut splices));
@@ -117,6 +145,7 @@ mod __module_glue {{
     #[unsafe(no_mangle)]
     #[unsafe(link_section = ".init.text")]
     pub extern "C" fn init_module() -> ::core::ffi::c_int {{
+        {run_tests}
         // SAFETY: this is `init_module`.
         unsafe {{ MODULE.init(&super::THIS_MODULE) }}
     }}
@@ -140,6 +169,7 @@ mod __module_glue {{
 "#,
         prefix = format_args!("c{:?}", info.name),
         type_ = info.type_,
+        run_tests = run_tests,
     );
     let code = code.parse().map_err(|e| format!("module!: generated code does not parse: {e}"))?;
     Ok(splices.apply(code))

@@ -35,6 +35,7 @@ module! {
     authors: ["kmod-rs developers"],
     description: "Example misc device: a ring buffer with blocking reads and writes, ioctls and poll",
     license: "GPL",
+    kunit_tests: [ring::tests],
 }
 
 /// `u32` out: how many bytes are buffered.

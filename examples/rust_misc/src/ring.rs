@@ -80,3 +80,92 @@ impl Ring {
         self.len += n;
     }
 }
+
+/// In-kernel tests of the ring buffer, run when the module loads (`kunit_tests` in `module!`).
+#[kernel::kunit_tests(rust_misc_ring)]
+mod tests {
+    use super::*;
+
+    /// Stores `bytes` as a `write()` does: into the room, then committed.
+    fn push(ring: &mut Ring, bytes: &[u8]) -> usize {
+        let n = bytes.len().min(ring.space());
+        let (first, second) = ring.room(n);
+        let split = first.len();
+        first.copy_from_slice(&bytes[..split]);
+        second.copy_from_slice(&bytes[split..n]);
+        ring.commit(n);
+        n
+    }
+
+    /// Takes up to `out.len()` bytes as a `read()` does.
+    fn pop(ring: &mut Ring, out: &mut [u8]) -> usize {
+        let n = out.len().min(ring.len());
+        let (first, second) = ring.peek(n);
+        out[..first.len()].copy_from_slice(first);
+        out[first.len()..n].copy_from_slice(second);
+        ring.consume(n);
+        n
+    }
+
+    #[test]
+    fn starts_empty() -> Result {
+        let ring = Ring::new()?;
+        assert_eq!(ring.len(), 0);
+        assert_eq!(ring.limit(), CAPACITY);
+        assert_eq!(ring.space(), CAPACITY);
+        Ok(())
+    }
+
+    #[test]
+    fn fifo_order() -> Result {
+        let mut ring = Ring::new()?;
+        assert_eq!(push(&mut ring, b"hello "), 6);
+        assert_eq!(push(&mut ring, b"world"), 5);
+        let mut out = [0u8; 16];
+        assert_eq!(pop(&mut ring, &mut out[..3]), 3);
+        assert_eq!(&out[..3], b"hel");
+        assert_eq!(pop(&mut ring, &mut out), 8);
+        assert_eq!(&out[..8], b"lo world");
+        assert_eq!(ring.len(), 0);
+        Ok(())
+    }
+
+    #[test]
+    fn wraps_around_the_end() -> Result {
+        let mut ring = Ring::new()?;
+        let mut scratch: KBox<[u8; CAPACITY]> = KBox::new_zeroed(GFP_KERNEL)?;
+        assert_eq!(push(&mut ring, &scratch[..CAPACITY - 2]), CAPACITY - 2);
+        assert_eq!(pop(&mut ring, &mut scratch[..CAPACITY - 2]), CAPACITY - 2);
+        // The next record starts two bytes before the end of the storage.
+        assert_eq!(push(&mut ring, b"abcdef"), 6);
+        let (first, second) = ring.peek(6);
+        assert_eq!((first, second), (&b"ab"[..], &b"cdef"[..]));
+        let mut out = [0u8; 6];
+        assert_eq!(pop(&mut ring, &mut out), 6);
+        assert_eq!(&out, b"abcdef");
+        Ok(())
+    }
+
+    #[test]
+    fn limit_bounds_the_space() -> Result {
+        let mut ring = Ring::new()?;
+        assert_eq!(ring.set_limit(0), Err(EINVAL));
+        assert_eq!(ring.set_limit(CAPACITY + 1), Err(EINVAL));
+        assert_eq!(ring.set_limit(8)?, CAPACITY);
+        assert_eq!(push(&mut ring, b"0123456789"), 8, "a write stores only up to the limit");
+        assert_eq!(ring.space(), 0);
+        // Lowering the limit below what is buffered keeps the data but leaves no room.
+        assert_eq!(ring.set_limit(4)?, 8);
+        assert_eq!((ring.len(), ring.space()), (8, 0));
+        Ok(())
+    }
+
+    #[test]
+    fn clear_empties() -> Result {
+        let mut ring = Ring::new()?;
+        push(&mut ring, b"data");
+        ring.clear();
+        assert!(ring.len() == 0 && ring.space() == ring.limit());
+        Ok(())
+    }
+}

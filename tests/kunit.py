@@ -1,0 +1,100 @@
+"""In-kernel tests (`#[kunit_tests]`): the suite of examples/rust_misc runs when the module loads
+and prints KTAP as KUnit does; tests/modules/kunit_fail fails on purpose and must be reported
+(file, line, values) with the kernel running on; scripts/test-module passes and fails with them."""
+
+import re
+
+from harness import ROOT, message_text, run, tail
+from test_module import SPLAT, parse_ktap
+
+MODULES = ["tests/modules/kunit_fail"]
+
+FAIL_SOURCE = ROOT / "tests/modules/kunit_fail/src/lib.rs"
+
+# The KTAP examples/rust_misc prints, line for line.
+MISC_TESTS = ["starts_empty", "fifo_order", "wraps_around_the_end", "limit_bounds_the_space", "clear_empties"]
+MISC_KTAP = ["KTAP version 1", "1..1", "    KTAP version 1", "    # Subtest: rust_misc_ring", "    1..5",
+             *[f"    ok {i} {t}" for i, t in enumerate(MISC_TESTS, 1)],
+             "# rust_misc_ring: pass:5 fail:0 skip:0 total:5", "# Totals: pass:5 fail:0 skip:0 total:5",
+             "ok 1 rust_misc_ring"]
+
+
+def line_of(text):
+    """The line number of `text` in tests/modules/kunit_fail/src/lib.rs."""
+    return next(i for i, l in enumerate(FAIL_SOURCE.read_text().splitlines(), 1) if text in l)
+
+
+def guest_steps(guest, modules, kernel):
+    guest.step("kunit-misc", "insmod /rust_misc.ko; echo \"insmod status $?\"; rmmod rust_misc; "
+                             "echo \"rmmod status $?\"")
+    guest.step("kunit-fail", "insmod /kunit_fail.ko; echo \"insmod status $?\"; rmmod kunit_fail; "
+                             "echo \"rmmod status $?\"")
+    guest.step("kunit-alive", "echo still running; ls /dev/null")
+
+
+def guest_checks(results, kernel, guest):
+    name = kernel.name
+    log = guest.dmesg("kunit-misc").splitlines()
+    lines, passed, failed, _, _ = parse_ktap(log)
+    results.check(f"{name}: rust_misc's in-kernel suite prints KTAP version 1 as KUnit does", lines == MISC_KTAP,
+                  "\n".join(lines) or tail(guest.dmesg("kunit-misc")))
+    results.figure("in-kernel tests passed", len(passed) if not failed else 0)
+    out = guest.output("kunit-misc")
+    results.check(f"{name}: rust_misc loads after its tests and unloads",
+                  "insmod status 0" in out and "rmmod status 0" in out and
+                  any("registered /dev/rust_misc" in l for l in log), out)
+
+    log = guest.dmesg("kunit-fail")
+    texts = [message_text(l) for l in log.splitlines()]
+    eq_line = line_of("assert_eq!(double(*boxed), 41)")
+    assert_line = line_of("assert!(double(limit) < limit")
+    expected = [
+        "    ok 1 passes",
+        f"    # eq_fails: ASSERTION FAILED at tests/modules/kunit_fail/src/lib.rs:{eq_line}",
+        "    Expected double(*boxed) == 41, but",
+        "        double(*boxed) == 42",
+        "    not ok 2 eq_fails",
+        f"    # assert_fails: ASSERTION FAILED at tests/modules/kunit_fail/src/lib.rs:{assert_line}",
+        "    Expected double(limit) < limit to be true, but is false",
+        "    double(3) is 6",
+        "    not ok 3 assert_fails",
+        "    # returns_err: returned Err(ENODEV)",
+        "    not ok 4 returns_err",
+        "    ok 5 skipped # SKIP not on this machine",
+        "    ok 6 passes_after_failures",
+        "# kunit_fail: pass:2 fail:3 skip:1 total:6",
+        "not ok 1 kunit_fail",
+        "ok 2 kunit_fail_second",
+    ]
+    missing = [e for e in expected if e not in texts]
+    in_order = not missing and [texts.index(e) for e in expected] == sorted(texts.index(e) for e in expected)
+    results.check(f"{name}: failing in-kernel tests are reported with file:line and values, in order",
+                  in_order, f"missing: {missing}\n{tail(log, 40)}")
+    results.check(f"{name}: a failed assertion returns from its test (nothing after it runs)",
+                  not any("not reached" in t for t in texts), log)
+    out = guest.output("kunit-fail")
+    init = next((i for i, t in enumerate(texts) if "kunit_fail: init ran after the tests" in t), None)
+    results.check(f"{name}: failing tests leave the module to initialise fully, after them, and unload",
+                  "insmod status 0" in out and "rmmod status 0" in out and init is not None
+                  and init > texts.index("ok 2 kunit_fail_second") and "kunit_fail: unloaded" in texts[-1],
+                  out + "\n" + tail(log, 6))
+    results.check(f"{name}: failing tests neither BUG() nor warn, and the kernel keeps running",
+                  not SPLAT.search(log) and "still running" in guest.output("kunit-alive"),
+                  "\n".join(l for l in log.splitlines() if SPLAT.search(l)) or guest.output("kunit-alive"))
+
+
+def after_kernels(results, kernels):
+    """scripts/test-module, once passing and once failing, on one kernel (6.1 where tested)."""
+    if not kernels:
+        return
+    kernel = next((k for k in kernels if k.name == "6.1"), kernels[0])
+    script = str(ROOT / "scripts/test-module")
+    status, out = run(["nice", "-n", "19", script, str(ROOT / "examples/rust_misc"), "--kernel", kernel.name])
+    results.check(f"{kernel.name}: scripts/test-module examples/rust_misc passes and prints the KTAP",
+                  status == 0 and "ok 1 rust_misc_ring" in out and
+                  re.search(r"test-module: rust_misc on \S+ \(.*\): 5 passed, 0 failed, 0 skipped: PASS", out),
+                  tail(out))
+    status, out = run(["nice", "-n", "19", script, str(ROOT / "tests/modules/kunit_fail"), "--kernel", kernel.name])
+    results.check(f"{kernel.name}: scripts/test-module fails on a failing test, naming file, line and values",
+                  status != 0 and "not ok 2 eq_fails" in out and "double(*boxed) == 42" in out and
+                  f"src/lib.rs:{line_of('assert_eq!(double(*boxed), 41)')}" in out and ": FAIL" in out, tail(out))
