@@ -221,6 +221,21 @@ class Guest:
         return "\n".join(l for o in self.outputs.values() for l in o["dmesg"])
 
 
+def scratch_crate(name, module=False):
+    """A crate under target/ that depends on `kernel` from this repository, with the workspace's
+    Cargo.lock (so it builds offline): a module crate with its Kbuild file when `module`, else a
+    plain library; the caller writes src/lib.rs. Returns its directory."""
+    crate = ROOT / "target" / name.replace("_", "-")
+    (crate / "src").mkdir(parents=True, exist_ok=True)
+    lib = '[lib]\ncrate-type = ["staticlib"]\n\n' if module else ""
+    (crate / "Cargo.toml").write_text(f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\n\n{lib}'
+                                      f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n\n[workspace]\n')
+    (crate / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    if module:
+        (crate / "Kbuild").write_text(f"obj-m := {name}.o\ninclude {ROOT}/kbuild/rust-module.mk\n")
+    return crate
+
+
 def guest_program(name, flags=(), directory=ROOT / "tests/guest"):
     """Compiles <directory>/<name>.c (tests/guest by default) into a static binary for the guest,
     with extra gcc `flags`; returns its path."""

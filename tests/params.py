@@ -4,7 +4,7 @@ a C module declaring the same parameters), and the macro's compile-time errors."
 
 import re
 
-from harness import ROOT, message_text, run, tail
+from harness import ROOT, message_text, run, scratch_crate, tail
 
 MODULES = ["examples/params", "tests/modules/param_test", "tests/c_modules/param_c"]
 
@@ -169,12 +169,7 @@ DECLS = [
 
 def host_checks(results, toolchain, kernel):
     """`module!` rejects bad parameter declarations at compile time, with a message naming the fix."""
-    crate = ROOT / "target/param-errors"
-    (crate / "src").mkdir(parents=True, exist_ok=True)
-    (crate / "Cargo.toml").write_text(
-        '[package]\nname = "param_errors"\nversion = "0.0.0"\nedition = "2021"\n\n'
-        f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n\n[workspace]\n')
-    (crate / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    crate = scratch_crate("param_errors")
     env = toolchain.env(KDIR=str(kernel.kdir), CARGO_TARGET_DIR=str(ROOT / "target"))
     for what, params, expected in DECLS:
         (crate / "src/lib.rs").write_text(ERROR_CRATE.format(params=params))

@@ -1,6 +1,6 @@
 """Tests of the safe API: allocation, in-place initialisation, locks, Arc."""
 
-from harness import ROOT, message_text, tail
+from harness import ROOT, message_text, scratch_crate, tail
 
 MODULES = ["tests/modules/sync_test"]
 
@@ -48,13 +48,7 @@ impl kernel::Module for M {{
 def built(results, kernel, modules):
     """`alloc` is built without its infallible allocations (`no_global_oom_handling`, as upstream
     builds it): a module calling `alloc::boxed::Box::new` does not compile; `KBox::new` does."""
-    crate = ROOT / "target/oom-check"
-    (crate / "src").mkdir(parents=True, exist_ok=True)
-    (crate / "Cargo.toml").write_text(
-        '[package]\nname = "oom_check"\nversion = "0.0.0"\nedition = "2021"\n\n[lib]\ncrate-type = ["staticlib"]\n\n'
-        f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n\n[workspace]\n')
-    (crate / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
-    (crate / "Kbuild").write_text(f"obj-m := oom_check.o\ninclude {ROOT}/kbuild/rust-module.mk\n")
+    crate = scratch_crate("oom_check", module=True)
     env = {"CARGO_TARGET_DIR": str(ROOT / "target"), "CARGO_NET_OFFLINE": "true"}
     for allocation, compiles in [("KBox::new(7u32, GFP_KERNEL)?", True), ("alloc::boxed::Box::new(7u32)", False)]:
         (crate / "src/lib.rs").write_text(INFALLIBLE_CRATE.format(allocation=allocation))
