@@ -8,7 +8,8 @@
 # the kernel's code-generation flags (rustflags.mk); it becomes the module object <module>.o,
 # which objtool checks and annotates (ORC, return and retpoline sites, ...) as it does C objects.
 # Kbuild then does what it does for any module: modpost, the .mod.c file, vermagic, modversions
-# CRCs, the .ko. Pass RUSTC=/CARGO= on the make command line to choose the toolchain.
+# CRCs, the .ko. Pass RUSTC=/CARGO= on the make command line to choose the toolchain, and
+# KUNIT=1 to build the crate's in-kernel tests in (its `kunit` feature).
 
 rust-module := $(obj-m:.o=)
 ifneq ($(words $(rust-module)),1)
@@ -42,6 +43,7 @@ quiet_cmd_rustc_version = RUSTC   $(rust-version) ($(rust-rustc))
 quiet_cmd_cargo = CARGO   $@
       cmd_cargo = RUSTC=$(rust-rustc) CARGO=$(word 2,$(rust-toolchain)) \
 		RUSTFLAGS='$(RUST_KBUILD_FLAGS)' RUST_TARGET_FEATURES='$(RUST_TARGET_FEATURES)' \
+		RUST_KUNIT='$(filter-out 0,$(KUNIT))' \
 		KDIR=$(abspath $(objtree)) \
 		RUST_BUILD_ID=$(rust-build-id) \
 		$(rust-kbuild-dir)/cargo-staticlib $(src) $(rust-module) $@

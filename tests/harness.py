@@ -122,10 +122,11 @@ class Module:
         self.status = None
         self.output = ""
 
-    def build(self):
-        """`make clean` then a Kbuild build, so objtool and modpost always run and report."""
+    def build(self, *make_args):
+        """`make clean` then a Kbuild build, so objtool and modpost always run and report;
+        `make_args` such as KUNIT=1 go to make."""
         self.kernel.make(self.path, "clean")
-        self.status, self.output = self.kernel.make(self.path, "modules")
+        self.status, self.output = self.kernel.make(self.path, *make_args, "modules")
         return self.status == 0 and self.ko.exists()
 
     def warnings(self):

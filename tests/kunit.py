@@ -3,6 +3,7 @@ and prints KTAP as KUnit does; tests/modules/kunit_fail fails on purpose and mus
 (file, line, values) with the kernel running on; scripts/test-module passes and fails with them."""
 
 import re
+import shutil
 
 from harness import ROOT, message_text, run, tail
 from test_module import SPLAT, parse_ktap
@@ -24,8 +25,34 @@ def line_of(text):
     return next(i for i, l in enumerate(FAIL_SOURCE.read_text().splitlines(), 1) if text in l)
 
 
+def kunit_dir(kernel):
+    """Where the build of rust_misc with its tests goes: a `kunit` directory, /kunit in the guest."""
+    return ROOT / "target/kunit" / kernel.name / "kunit"
+
+
+def built(results, kernel, modules):
+    """rust_misc with its in-kernel tests built in (`make KUNIT=1`), beside the plain build that
+    the other suites load and the benchmark measures, which must carry none of them."""
+    misc = modules.get("rust_misc")
+    if misc is None:
+        return
+    plain = misc.ko.read_bytes()
+    results.check(f"{kernel.name}: rust_misc built without KUNIT=1 carries no test", b"wraps_around_the_end" not in plain)
+    status, out = kernel.make(misc.path, "KUNIT=1", "modules")
+    with_tests = status == 0 and b"wraps_around_the_end" in misc.ko.read_bytes()
+    results.check(f"{kernel.name}: rust_misc builds with its in-kernel tests (make KUNIT=1)", with_tests, tail(out))
+    shutil.rmtree(kunit_dir(kernel), ignore_errors=True)
+    kunit_dir(kernel).mkdir(parents=True)
+    if with_tests:
+        shutil.copy(misc.ko, kunit_dir(kernel) / "rust_misc.ko")
+    status, out = kernel.make(misc.path, "modules")
+    results.check(f"{kernel.name}: rust_misc builds again without its tests", status == 0
+                  and b"wraps_around_the_end" not in misc.ko.read_bytes(), tail(out))
+
+
 def guest_steps(guest, modules, kernel):
-    guest.step("kunit-misc", "insmod /rust_misc.ko; echo \"insmod status $?\"; rmmod rust_misc; "
+    guest.add(kunit_dir(kernel))
+    guest.step("kunit-misc", "insmod /kunit/rust_misc.ko; echo \"insmod status $?\"; rmmod rust_misc; "
                              "echo \"rmmod status $?\"")
     guest.step("kunit-fail", "insmod /kunit_fail.ko; echo \"insmod status $?\"; rmmod kunit_fail; "
                              "echo \"rmmod status $?\"")

@@ -62,7 +62,7 @@ def parse_ktap(log_lines):
 def test_on(kernel, crate, workdir):
     """Builds, boots and tests `crate` on `kernel`; prints what happened; returns success."""
     module = Module(crate, kernel)
-    if not module.build():
+    if not module.build("KUNIT=1"):
         print(f"test-module: {module.name} does not build for {kernel.name}:\n{tail(module.output)}")
         return False
     guest = Guest()

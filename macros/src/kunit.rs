@@ -103,5 +103,9 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
     let mut group = Group::new(Delimiter::Brace, stream);
     group.set_span(body.span());
     *body = group;
-    Ok(tokens.into_iter().collect())
+    // Built in only where the crate's `kunit` feature is on (`make KUNIT=1`): a module ships
+    // without its tests, their code and their formatting.
+    let mut out = parse("#[cfg(feature = \"kunit\")]")?;
+    out.extend(tokens);
+    Ok(out)
 }

@@ -114,13 +114,13 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     entries.extend(param_entries.iter().map(|(tag, value)| (*tag, value.as_str())));
 
     // The in-kernel tests run first, in the thread loading the module; whatever their results,
-    // `init` then starts from a clean state.
+    // `init` then starts from a clean state. Only where the crate's `kunit` feature is on.
     let run_tests = if info.kunit_tests.is_empty() {
         String::new()
     } else {
         let suites: Vec<String> =
             info.kunit_tests.iter().map(|p| format!("&super::{p}::KUNIT_SUITE")).collect();
-        format!("::kernel::kunit::run_suites(&[{}]);", suites.join(", "))
+        format!("#[cfg(feature = \"kunit\")] ::kernel::kunit::run_suites(&[{}]);", suites.join(", "))
     };
     let mut code = modinfo(&entries);
     let mut splices = params::Splices::default();
