@@ -8,6 +8,7 @@ use kernel::prelude::*;
 module! {
     type: KunitFail,
     name: "kunit_fail",
+    description: "Test module: in-kernel tests that fail on purpose",
     license: "GPL",
     kunit_tests: [tests, more],
 }
