@@ -7,7 +7,8 @@
 //! [`pin_init!`](crate::pin_init) combines the initializers of a struct's fields, dropping what was already
 //! initialised if a later field fails.
 //!
-//! ```ignore
+//! ```ignore,kernel
+//! # use core::sync::atomic::AtomicUsize;
 //! struct Shared {
 //!     data: Mutex<KVec<u8>>,
 //!     readers: CondVar,
@@ -103,7 +104,11 @@ impl<T> Drop for DropGuard<T> {
 /// compile time). If a field's initializer fails, the fields already initialised are dropped and
 /// the error is returned.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # struct Counter {
+/// #     lock: SpinLock<u64>,
+/// #     name: &'static CStr,
+/// # }
 /// let init = pin_init!(Counter {
 ///     lock <- new_spinlock!(0u64),
 ///     name: c"counter",
@@ -112,17 +117,23 @@ impl<T> Drop for DropGuard<T> {
 /// ```
 #[macro_export]
 macro_rules! pin_init {
-    ($t:ident { $($fields:tt)* }) => {
-        // SAFETY: the generated closure initialises every field of `$t` (the unused closure
-        // below fails to compile otherwise) and drops the initialised ones on failure.
-        unsafe {
-            $crate::init::pin_init_from_closure(move |slot: *mut $t| -> $crate::error::Result<()> {
-                #[allow(unreachable_code, clippy::diverging_sub_expression)]
-                let _check_all_fields_named = || -> $t { $crate::__pin_init_fields!(@check $t [] $($fields)*) };
-                $crate::__pin_init_fields!(@init slot; $($fields)*)
-            })
-        }
-    };
+    ($t:ident { $($fields:tt)* }) => {{
+        // The closure is outside the `unsafe` block below: the caller's expressions are
+        // evaluated in safe code (an `unsafe` operation in them needs its own block), and only
+        // the macro's own pointer writes are unsafe.
+        let init = move |slot: *mut $t| -> $crate::error::Result<()> {
+            // Every field named exactly once, and none of a packed struct (borrowing its field
+            // is an error): fields are written in place through aligned pointers.
+            #[allow(unreachable_code, clippy::diverging_sub_expression)]
+            let _check_all_fields_named = || -> $t { $crate::__pin_init_fields!(@check $t [] $($fields)*) };
+            #[allow(unused)]
+            let _check_aligned_fields = |value: &$t| { $crate::__pin_init_fields!(@aligned value; $($fields)*) };
+            $crate::__pin_init_fields!(@init slot; $($fields)*)
+        };
+        // SAFETY: the closure initialises every field of `$t` (checked above), each in place,
+        // and drops the initialised ones when a later one fails.
+        unsafe { $crate::init::pin_init_from_closure(init) }
+    }};
 }
 
 #[doc(hidden)]
@@ -135,13 +146,28 @@ macro_rules! __pin_init_fields {
     (@check $t:ident [$($done:ident)*] $field:ident : $value:expr $(, $($rest:tt)*)?) => {
         $crate::__pin_init_fields!(@check $t [$($done)* $field] $($($rest)*)?)
     };
+    (@aligned $value:ident;) => { () };
+    (@aligned $value:ident; $field:ident <- $init:expr $(, $($rest:tt)*)?) => {{
+        let _ = &$value.$field;
+        $crate::__pin_init_fields!(@aligned $value; $($($rest)*)?)
+    }};
+    (@aligned $value:ident; $field:ident : $init:expr $(, $($rest:tt)*)?) => {{
+        let _ = &$value.$field;
+        $crate::__pin_init_fields!(@aligned $value; $($($rest)*)?)
+    }};
     (@init $slot:ident;) => { Ok(()) };
     (@init $slot:ident; $field:ident <- $init:expr $(, $($rest:tt)*)?) => {{
-        let ptr = ::core::ptr::addr_of_mut!((*$slot).$field);
-        match $crate::init::PinInit::__pinned_init($init, ptr) {
+        let init = $init;
+        // SAFETY: `$slot` points to memory for a `$t` (the contract of
+        // `pin_init_from_closure`); this only computes the address of a field.
+        let ptr = unsafe { ::core::ptr::addr_of_mut!((*$slot).$field) };
+        // SAFETY: `ptr` is valid for writes and aligned (not a packed field, checked), and the
+        // field is initialised nowhere else.
+        match unsafe { $crate::init::PinInit::__pinned_init(init, ptr) } {
             Err(e) => Err(::core::convert::From::from(e)),
             Ok(()) => {
-                let guard = $crate::init::DropGuard::new(ptr);
+                // SAFETY: the field is initialised, and the guard drops it only on failure.
+                let guard = unsafe { $crate::init::DropGuard::new(ptr) };
                 let rest: $crate::error::Result<()> = $crate::__pin_init_fields!(@init $slot; $($($rest)*)?);
                 if rest.is_ok() {
                     ::core::mem::forget(guard);
@@ -151,9 +177,13 @@ macro_rules! __pin_init_fields {
         }
     }};
     (@init $slot:ident; $field:ident : $value:expr $(, $($rest:tt)*)?) => {{
-        let ptr = ::core::ptr::addr_of_mut!((*$slot).$field);
-        ptr.write($value);
-        let guard = $crate::init::DropGuard::new(ptr);
+        let value = $value;
+        // SAFETY: as above, only the address of a field.
+        let ptr = unsafe { ::core::ptr::addr_of_mut!((*$slot).$field) };
+        // SAFETY: `ptr` is valid for writes and aligned (not a packed field, checked).
+        unsafe { ptr.write(value) };
+        // SAFETY: the field is initialised, and the guard drops it only on failure.
+        let guard = unsafe { $crate::init::DropGuard::new(ptr) };
         let rest: $crate::error::Result<()> = $crate::__pin_init_fields!(@init $slot; $($($rest)*)?);
         if rest.is_ok() {
             ::core::mem::forget(guard);

@@ -29,7 +29,10 @@ use core::marker::PhantomData;
 /// already). A closure that never started is dropped unrun. May sleep: drop it in process
 /// context, and not from the thread itself (the kernel panics instead of deadlocking).
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use core::sync::atomic::{AtomicUsize, Ordering};
+/// # use kernel::kthread::KThread;
+/// # let runs = Arc::new(AtomicUsize::new(0), GFP_KERNEL)?;
 /// let thread = KThread::run(c"counter", move |_| {
 ///     runs.fetch_add(1, Ordering::Relaxed);
 /// }, GFP_KERNEL)?;

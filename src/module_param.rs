@@ -280,6 +280,20 @@ impl<T: Scalar, const PERM: u16> Param<T, PERM> {
         unsafe { core::ptr::read_volatile(self.value.get()) }
     }
 
+    /// The value, borrowed, as upstream's `value()`: for read-only parameters (upstream's only
+    /// kind), which nothing writes after loading. A writable parameter may change while
+    /// borrowed, so on one this fails the build; read it with [`get`](Self::get).
+    ///
+    /// ```ignore
+    /// pr_info!("test_parameter: {}\n", *module_parameters::test_parameter.value());
+    /// ```
+    pub fn value(&self) -> &T {
+        const { assert!(!writable(PERM), "value() borrows a parameter that sysfs can change: use get()") };
+        // SAFETY: a read-only parameter is written only before `init` runs, so never while
+        // borrowed.
+        unsafe { &*self.value.get() }
+    }
+
     /// The `struct kernel_param` of the parameter called `name`.
     #[doc(hidden)]
     pub const fn kernel_param(&'static self, name: &'static CStr) -> KernelParam {

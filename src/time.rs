@@ -4,7 +4,7 @@
 //! Debian's kernels). Timer expiry times are absolute jiffies values; delays are jiffies counts,
 //! usually made from milliseconds with [`msecs_to_jiffies`].
 //!
-//! ```ignore
+//! ```ignore,kernel
 //! use kernel::time::{jiffies, msecs_to_jiffies};
 //!
 //! let start = jiffies();
@@ -36,7 +36,7 @@ pub const HZ: Jiffies = bindings::HZ;
 
 /// The current time in jiffies (C's `jiffies`).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let now = kernel::time::jiffies();
 /// ```
 pub fn jiffies() -> Jiffies {
@@ -47,7 +47,7 @@ pub fn jiffies() -> Jiffies {
 
 /// Converts milliseconds to jiffies, rounding up (so a delay is never shorter than asked).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let period = kernel::time::msecs_to_jiffies(10); // 3 jiffies at HZ=250
 /// ```
 pub fn msecs_to_jiffies(msecs: u32) -> Jiffies {
@@ -58,7 +58,7 @@ pub fn msecs_to_jiffies(msecs: u32) -> Jiffies {
 /// Sleeps for at least `msecs` milliseconds. Process context only: not in a timer callback or
 /// with a spinlock held.
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// kernel::time::msleep(5);
 /// ```
 pub fn msleep(msecs: u32) {

@@ -72,7 +72,12 @@ impl<T> Opaque<T> {
 /// An owning pointer that can be handed to C as `void *` (e.g. a file's `private_data`) and
 /// taken back later.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # #[derive(Default)]
+/// # struct State {
+/// #     count: u32,
+/// # }
+/// # use kernel::types::ForeignOwnable;
 /// let ptr = KBox::new(State::default(), GFP_KERNEL)?.into_foreign();
 /// // ... C keeps `ptr` ...
 /// // SAFETY: `ptr` came from `into_foreign` above and is given back exactly once.

@@ -10,6 +10,7 @@ Kernels: 6.1, 6.1-rt, 6.12, 6.12-rt (Debian 12 and bookworm-backports), 6.12-tri
 releases have their modules built in that release's userland (scripts/userland).
 
 Each suite module may define:
+  fetch()                                     fetches or writes what it needs, before any check
   MODULES                                     module directories, built and checked per kernel
   host_checks(results, toolchain, kernel)     checks run once, before the kernels
   built(results, kernel, modules)             host-side checks of the built modules
@@ -25,6 +26,7 @@ import time
 
 import bench_smoke
 import deferred
+import doctests
 import foundation
 import hardening
 import kernel_rust
@@ -33,11 +35,13 @@ import misc
 import params
 import safe_api
 import toolchains
+import upstream_samples
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug"]
-SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kunit, kernel_rust, hardening, bench_smoke]
+SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kunit, doctests, kernel_rust, upstream_samples,
+          hardening, bench_smoke]
 
 
 def hooks(name):
@@ -78,6 +82,10 @@ def main():
         start = time.monotonic()
         kernels.append(Kernel(name))
         results.time(f"fetching {name} (and its userland)", time.monotonic() - start)
+    start = time.monotonic()
+    for fetch in hooks("fetch"):
+        fetch()
+    results.time("fetching what the suites need (upstream's samples)", time.monotonic() - start)
     if not args.no_host:
         say("host checks: unit tests, lints, docs, error messages")
         start = time.monotonic()

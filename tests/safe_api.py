@@ -1,6 +1,6 @@
 """Tests of the safe API: allocation, in-place initialisation, locks, Arc."""
 
-from harness import ROOT, message_text, scratch_crate, tail
+from harness import ROOT, message_text, run, scratch_crate, tail
 
 MODULES = ["tests/modules/sync_test"]
 
@@ -59,3 +59,37 @@ def built(results, kernel, modules):
         else:
             results.check(f"{kernel.name}: a module allocating with alloc's infallible Box::new does not build",
                           status != 0 and "Box" in out and "new" in out and "error[E0599]" in out, tail(out, 15))
+
+
+# `pin_init!` at the boundaries of safe code: what it must reject, with the error rustc gives, and
+# the control that must compile.
+PIN_INIT_CRATE = """#![no_std]
+use kernel::prelude::*;
+struct Plain {{ lock: SpinLock<u32>, value: u32 }}
+#[repr(C, packed)]
+struct Packed {{ byte: u8, value: u32 }}
+pub fn make() -> impl PinInit<{ty}> {{
+    {init}
+}}
+"""
+PIN_INIT_CASES = [
+    ("a struct, fields by initializer and by value", "Plain", "pin_init!(Plain { lock <- new_spinlock!(0), value: 1 })",
+     None),
+    ("a raw-pointer dereference without `unsafe` in a field's expression", "Plain",
+     "pin_init!(Plain { lock <- new_spinlock!(0), value: *core::ptr::null::<u32>() })", "E0133"),
+    ("a packed struct (its fields would be written unaligned)", "Packed",
+     "pin_init!(Packed { byte: 1, value: 2 })", "E0793"),
+]
+
+
+def host_checks(results, toolchain, kernel):
+    """`pin_init!` evaluates the caller's expressions in safe code and refuses packed structs."""
+    crate = scratch_crate("pin_init_errors")
+    env = toolchain.env(KDIR=str(kernel.kdir), CARGO_TARGET_DIR=str(ROOT / "target"))
+    for what, ty, init, error in PIN_INIT_CASES:
+        (crate / "src/lib.rs").write_text(PIN_INIT_CRATE.format(ty=ty, init=init))
+        status, out = run(["cargo", "check", "--quiet", "--offline", "--lib"], cwd=crate, env=env)
+        if error is None:
+            results.check(f"host: pin_init! accepts {what} (the control)", status == 0, tail(out))
+        else:
+            results.check(f"host: pin_init! rejects {what}", status != 0 and error in out, tail(out, 12))

@@ -14,7 +14,7 @@ use core::ptr::NonNull;
 /// A `Box` whose allocation goes through `kmalloc` with the [`Flags`] the caller gives, and
 /// fails with an error instead of panicking.
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let mut b = KBox::new([0u8; 64], GFP_KERNEL)?;
 /// b[0] = 1;
 /// let pinned = KBox::pin_init(new_mutex!(0u32), GFP_KERNEL)?;
@@ -49,7 +49,7 @@ impl<T> KBox<T> {
     /// Allocates memory for a `T` filled with zero bytes (`__GFP_ZERO`), without building the
     /// value on the stack first: the way to get a large buffer.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
     /// let page: KBox<[u8; 4096]> = KBox::new_zeroed(GFP_KERNEL)?;
     /// assert!(page.iter().all(|&b| b == 0));
     /// ```

@@ -10,7 +10,7 @@ use core::ptr::NonNull;
 /// A `Vec` whose allocations go through `kmalloc` with the [`Flags`] each growing call is
 /// given, and fail with an error instead of panicking.
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let mut v = KVec::new();
 /// v.push(1u32, GFP_KERNEL)?;
 /// v.extend_from_slice(&[2, 3], GFP_KERNEL)?;

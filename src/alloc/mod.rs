@@ -8,7 +8,7 @@
 //! allocation failure. What remains of `alloc` (fallible reservations such as
 //! `Vec::try_reserve`) allocates with `GFP_KERNEL` through the global allocator.
 //!
-//! ```ignore
+//! ```ignore,kernel
 //! use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 //!
 //! let boxed = KBox::new([0u64; 4], GFP_KERNEL)?;

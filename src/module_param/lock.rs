@@ -51,8 +51,10 @@ impl ParamLock {
         if !writable {
             return Ok(None);
         }
-        // SAFETY: only checks the context, and reports it if sleeping is not allowed; it never
-        // sleeps where that is not allowed.
+        // SAFETY: `might_sleep()` has no memory-safety precondition. It reports a caller that
+        // may not sleep (with CONFIG_DEBUG_ATOMIC_SLEEP) and, with voluntary preemption, may
+        // reschedule, which `__cond_resched` does only where `preempt_count()` is zero: never
+        // in an interrupt, a softirq or an atomic section.
         unsafe { bindings::might_sleep() };
         // SAFETY: may be called in any context.
         if !unsafe { bindings::in_task() } {

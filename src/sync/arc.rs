@@ -19,7 +19,8 @@ struct ArcInner<T: ?Sized> {
 /// (which saturates instead of overflowing), allocated with explicit flags, and initialisable
 /// in place. The data never moves, so `Arc::pin_init` can hold locks and wait queues.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use core::sync::atomic::{AtomicU32, Ordering};
 /// let shared = Arc::new(AtomicU32::new(0), GFP_KERNEL)?;
 /// let other = shared.clone();
 /// other.fetch_add(1, Ordering::Relaxed);

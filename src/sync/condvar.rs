@@ -58,8 +58,11 @@ impl CondVar {
         let wait = Opaque::<bindings::wait_queue_entry>::uninit();
         // SAFETY: `wait` is a valid entry for the whole wait, and stays on this stack frame.
         unsafe { bindings::init_wait(wait.get()) };
-        // SAFETY: both the queue (type invariant) and the entry are initialised. The task state is
-        // set before the lock is released, so a notification after that cannot be missed.
+        // SAFETY: the queue is initialised (type invariant) and so is the entry. The queue keeps a
+        // pointer to the entry until `finish_wait` below removes it: the entry is a local of this
+        // frame, never moved, and `finish_wait` runs on every path (nothing in between returns
+        // early, and a panic aborts). (Setting the task state before the lock is released is what
+        // makes a notification after that impossible to miss; that is correctness, not safety.)
         unsafe {
             bindings::prepare_to_wait_exclusive(
                 self.wait_queue_head.get(),
@@ -110,7 +113,7 @@ impl CondVar {
 
 /// An initializer for a [`CondVar`], with a lockdep class for this call site and an optional name.
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let cv = KBox::pin_init(new_condvar!("readers"), GFP_KERNEL)?;
 /// ```
 #[macro_export]

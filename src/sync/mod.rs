@@ -5,7 +5,7 @@
 //! own lockdep class, as C's `mutex_init()` and `spin_lock_init()` give it. Atomics come from
 //! `core::sync::atomic`.
 //!
-//! ```ignore
+//! ```ignore,kernel
 //! let counter = KBox::pin_init(new_mutex!(0u64), GFP_KERNEL)?;
 //! *counter.lock() += 1;
 //! ```

@@ -10,7 +10,7 @@
 //! [`SpinLockIrq`](crate::sync::SpinLockIrq), and hand sleeping work to a
 //! [`Work`](crate::workqueue::Work) item. A periodic timer re-arms itself from its callback.
 //!
-//! ```ignore
+//! ```ignore,kernel
 //! use core::sync::atomic::{AtomicU64, Ordering};
 //! use kernel::time::{msecs_to_jiffies, timer::{Timer, TimerCallback}};
 //!
@@ -27,6 +27,8 @@
 //!
 //! let ticker = KBox::pin_init(new_timer!(Ticker { ticks: AtomicU64::new(0) }), GFP_KERNEL)?;
 //! ticker.schedule(msecs_to_jiffies(10));
+//! # kernel::time::msleep(100);
+//! # assert!(ticker.ticks.load(Ordering::Relaxed) > 0);
 //! // ... dropping `ticker` stops it.
 //! ```
 

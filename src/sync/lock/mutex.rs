@@ -10,7 +10,7 @@ use crate::sync::LockClassKey;
 ///
 /// Create one in place with [`new_mutex!`](crate::new_mutex).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let m = KBox::pin_init(new_mutex!(KVec::<u8>::new(), "buffer"), GFP_KERNEL)?;
 /// m.lock().push(1, GFP_KERNEL)?;
 /// ```
@@ -66,7 +66,7 @@ impl<T: ?Sized> Mutex<T> {
 /// An initializer for a [`Mutex`] holding `data`, with a lockdep class for this call site and
 /// an optional name (default: `file:line`).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let m = KBox::pin_init(new_mutex!(0u32), GFP_KERNEL)?;
 /// ```
 #[macro_export]

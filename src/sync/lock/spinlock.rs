@@ -11,7 +11,7 @@ use crate::sync::LockClassKey;
 ///
 /// Create one in place with [`new_spinlock!`](crate::new_spinlock).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let hits = KBox::pin_init(new_spinlock!(0u64), GFP_KERNEL)?;
 /// *hits.lock() += 1;
 /// ```
@@ -27,7 +27,7 @@ pub type SpinLock<T> = Lock<T, SpinLockBackend>;
 /// inner guard is still held if the outer one were dropped first. (On PREEMPT_RT, where
 /// `spinlock_t` sleeps, interrupts are left enabled, as by C's `spin_lock_irqsave()` there.)
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let ticks = KBox::pin_init(new_spinlock_irq!(0u64), GFP_KERNEL)?;
 /// *ticks.lock() += 1;
 /// ```
@@ -106,7 +106,7 @@ unsafe impl Backend for SpinLockIrqBackend {
 /// An initializer for a [`SpinLock`] holding `data`, with a lockdep class for this call site
 /// and an optional name (default: `file:line`).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let s = KBox::pin_init(new_spinlock!(0u32, "hits"), GFP_KERNEL)?;
 /// ```
 #[macro_export]
@@ -118,7 +118,7 @@ macro_rules! new_spinlock {
 
 /// An initializer for a [`SpinLockIrq`], like [`new_spinlock!`](crate::new_spinlock).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// let s = KBox::pin_init(new_spinlock_irq!(0u32), GFP_KERNEL)?;
 /// ```
 #[macro_export]

@@ -1,0 +1,100 @@
+"""Upstream's own samples, unmodified: samples/rust of Linux 7.2 (Debian's linux-source-7.2,
+fetched into the cache by scripts/upstream-source, never into the repository). Each sample file's
+bytes are a module crate's source, built against every kernel. Those this API covers load and do
+what upstream says they do; every other one is tried too, and listed with what it misses."""
+
+import re
+import shutil
+
+from harness import ROOT, SCRIPTS, message_text, run, tail
+
+# One cargo workspace for every sample, so `core`, `alloc` and `kernel` are built once per kernel.
+WORKSPACE = ROOT / "target/upstream-samples"
+# The samples this API covers: built, checked and loaded like the project's own modules.
+COVERED = ["rust_minimal"]
+MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED]
+
+
+def samples():
+    """Upstream's sample files ({name: path}); fetched on first use."""
+    status, out = run([str(SCRIPTS / "upstream-source")])
+    if status != 0:
+        raise RuntimeError(f"fetching upstream's source failed:\n{tail(out)}")
+    directory = out.strip().splitlines()[-1]
+    return {p.stem: p for p in sorted((ROOT / directory / "samples/rust").glob("*.rs"))}
+
+
+def fetch():
+    """Writes a module crate per sample into the workspace: its Cargo.toml and Kbuild file, and
+    the sample's file, byte for byte, as its source."""
+    found = samples()
+    missing = [s for s in COVERED if s not in found]
+    if missing:
+        raise RuntimeError(f"upstream's samples/rust has no {missing}: scripts/upstream-source fetched another tree")
+    shutil.rmtree(WORKSPACE, ignore_errors=True)
+    for name, path in found.items():
+        crate = WORKSPACE / name
+        (crate / "src").mkdir(parents=True)
+        shutil.copyfile(path, crate / "src" / path.name)
+        (crate / "Cargo.toml").write_text(
+            f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\n\n'
+            f'[lib]\npath = "src/{path.name}"\ncrate-type = ["staticlib"]\n\n'
+            f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n')
+        (crate / "Kbuild").write_text(f"obj-m := {name}.o\ninclude {ROOT}/kbuild/rust-module.mk\n")
+    members = ", ".join(f'"{n}"' for n in found)
+    (WORKSPACE / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
+    (WORKSPACE / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+    return found
+
+
+def first_errors(output, count=3):
+    """What a failed build misses: its first distinct rustc errors, short."""
+    errors = []
+    for line in output.splitlines():
+        m = re.match(r"error(\[E\d+\])?: (.*)", line)
+        if m and not m.group(2).startswith(("could not compile", "aborting")) and m.group(2) not in errors:
+            errors.append(m.group(2))
+    return "; ".join(errors[:count]) or tail(output, 3).replace("\n", " ")
+
+
+def built(results, kernel, modules):
+    """Tries every sample this API does not cover yet, and lists what each misses."""
+    others = sorted(p.name for p in WORKSPACE.iterdir() if (p / "Kbuild").exists() and p.name not in COVERED)
+    building = [s for s in COVERED if s in modules]
+    missing = []
+    for name in others:
+        status, out = kernel.make(WORKSPACE / name, "modules")
+        if status == 0:
+            building.append(name)
+        else:
+            missing.append(f"{name} ({first_errors(out)})")
+    total = len(COVERED) + len(others)
+    results.note(f"{kernel.name}: upstream samples unmodified: {len(building)} of {total}")
+    for entry in missing:
+        results.note(f"{kernel.name}:   not yet: {entry}")
+    results.check(f"{kernel.name}: an upstream sample outside the covered list builds only if listed there",
+                  sorted(building) == sorted(s for s in COVERED if s in modules),
+                  f"building but not in COVERED (add it and its checks): {sorted(set(building) - set(COVERED))}")
+
+
+def guest_steps(guest, modules, kernel):
+    if "rust_minimal" not in modules:
+        return
+    guest.step("upstream-minimal", "insmod /rust_minimal.ko && ls /sys/module/rust_minimal/parameters/test_parameter;"
+                                   " rmmod rust_minimal && insmod /rust_minimal.ko test_parameter=-42 &&"
+                                   " rmmod rust_minimal; echo \"status $?\"")
+
+
+def guest_checks(results, kernel, guest):
+    """rust_minimal, as upstream's code says: it prints that it is not built in, its parameter,
+    and on unload its numbers; the parameter is not in sysfs (no permissions given)."""
+    texts = [message_text(l) for l in guest.dmesg("upstream-minimal").splitlines()]
+    once = ["rust_minimal: Rust minimal sample (init)", "rust_minimal: Am I built-in? false",
+            "rust_minimal: test_parameter: {}", "rust_minimal: My numbers are [72, 108, 200]",
+            "rust_minimal: Rust minimal sample (exit)"]
+    expected = [l.format(1) for l in once] + [l.format(-42) for l in once]
+    results.check(f"{kernel.name}: upstream's rust_minimal, unmodified, loads, prints what its code says, unloads",
+                  texts == expected and "status 0" in guest.output("upstream-minimal"),
+                  "\n".join(texts) + "\n" + guest.output("upstream-minimal"))
+    results.check(f"{kernel.name}: rust_minimal's parameter, given no permissions, is not in sysfs",
+                  "No such file" in guest.output("upstream-minimal"), guest.output("upstream-minimal"))
