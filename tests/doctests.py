@@ -4,6 +4,7 @@ into one in-kernel suite. Every example that is Rust and not `ignore`d, or `igno
 but tagged `kernel`, must run there and pass; the count is checked against this file's own
 reading of src/, so an example the build silently dropped fails the suite."""
 
+import functools
 import re
 
 from harness import ROOT, message_text, tail
@@ -17,8 +18,9 @@ NOT_RUN = {"compile_fail", "should_panic", "text", "sh", "c", "console", "toml",
 counted = {}
 
 
+@functools.cache
 def expected_examples():
-    """(file, line) of every doc example of src/ that must run in the kernel."""
+    """(file, line) of every doc example of src/ that must run in the kernel; read once."""
     found = []
     for path in sorted((ROOT / "src").rglob("*.rs")):
         inside = False
@@ -34,7 +36,7 @@ def expected_examples():
             runs = not tags & NOT_RUN and ("kernel" in tags if "ignore" in tags else tags <= {"rust", "no_run", "kernel"})
             if runs:
                 found.append((str(path.relative_to(ROOT / "src")), number))
-    return found
+    return tuple(found)
 
 
 def test_name(file, line):

@@ -237,6 +237,21 @@ def scratch_crate(name, module=False):
     return crate
 
 
+def compile_checks(results, toolchain, kernel, subject, cases):
+    """Compile-time boundaries, checked with `cargo check` of a scratch crate on the host: each
+    case is (what, the crate's src/lib.rs, part of the error it must give), or None as the
+    error for a control that must compile."""
+    crate = scratch_crate("compile_checks")
+    env = toolchain.env(KDIR=str(kernel.kdir), CARGO_TARGET_DIR=str(ROOT / "target"))
+    for what, source, expected in cases:
+        (crate / "src/lib.rs").write_text(source)
+        status, out = run(["cargo", "check", "--quiet", "--offline", "--lib"], cwd=crate, env=env)
+        if expected is None:
+            results.check(f"host: {subject} accepts {what}", status == 0, tail(out))
+        else:
+            results.check(f"host: {subject} rejects {what}", status != 0 and expected in out, tail(out, 12))
+
+
 def guest_program(name, flags=(), directory=ROOT / "tests/guest"):
     """Compiles <directory>/<name>.c (tests/guest by default) into a static binary for the guest,
     with extra gcc `flags`; returns its path."""
