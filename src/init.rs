@@ -1,16 +1,25 @@
-//! In-place initialisation of objects that must not move: [`PinInit`] and [`pin_init!`](crate::pin_init).
+//! In-place initialisation of objects that must not move, on upstream's pin-init library.
 //!
 //! A kernel mutex, wait queue or timer contains pointers to itself once initialised, so it must
-//! be initialised where it will live. An initializer ([`PinInit`]) is a recipe that writes an
-//! object into memory it is given; [`KBox::pin_init`](crate::alloc::KBox::pin_init) and
-//! [`Arc::pin_init`](crate::sync::Arc::pin_init) allocate that memory and run the recipe.
-//! [`pin_init!`](crate::pin_init) combines the initializers of a struct's fields, dropping what was already
-//! initialised if a later field fails.
+//! be initialised where it will live. An initializer ([`PinInit`], or [`Init`] for objects that
+//! may move afterwards) is a recipe that writes an object into memory it is given;
+//! [`InPlaceInit`] allocates that memory ([`KBox::pin_init`](crate::alloc::KBox),
+//! [`Arc::pin_init`](crate::sync::Arc)) and runs the recipe, and
+//! [`stack_pin_init!`](crate::stack_pin_init!) does it on the stack.
+//!
+//! The library is Rust-for-Linux's own `pin-init` (the `pinned-init` crate), as upstream's kernel
+//! carries it: [`#[pin_data]`](pin_data) marks a struct's structurally pinned fields with
+//! `#[pin]`, [`pin_init!`](crate::pin_init!) and [`try_pin_init!`](crate::try_pin_init!) combine
+//! the initializers of its fields (dropping those already initialised if a later one fails), and
+//! [`#[pinned_drop]`](pinned_drop) gives such a struct a destructor that sees it pinned.
 //!
 //! ```ignore,kernel
 //! # use core::sync::atomic::AtomicUsize;
+//! #[pin_data]
 //! struct Shared {
+//!     #[pin]
 //!     data: Mutex<KVec<u8>>,
+//!     #[pin]
 //!     readers: CondVar,
 //!     opens: AtomicUsize,
 //! }
@@ -24,91 +33,103 @@
 //!     GFP_KERNEL,
 //! )?;
 //! ```
+//!
+//! As in upstream's kernel crate, [`pin_init!`](crate::pin_init!) and [`init!`](crate::init!) cannot
+//! fail, and [`try_pin_init!`](crate::try_pin_init!) and [`try_init!`](crate::try_init!) fail with
+//! [`Error`] unless another error type is given after a `?`. The four check, beyond what the
+//! library does, that no field they write belongs to a packed struct: the library would write it
+//! through an unaligned pointer.
+//!
+//! # Crates using `#[pin_data]`
+//!
+//! The library's attribute macros expand to paths that start with `::pinned_init`. A module crate
+//! needs nothing for that: [`module!`](crate::module!) makes `::pinned_init` name this crate, which
+//! re-exports what those paths reach (as upstream's build passes `--extern pin_init` to every
+//! module). A library crate that is not a module and uses `#[pin_data]` says so itself, at its
+//! root: `extern crate kernel as pinned_init;`.
 
-use crate::error::Error;
-use core::marker::PhantomData;
+use crate::alloc::{AllocError, Flags};
+use crate::error::{self, Error};
 
-/// A recipe that initialises a `T` in place, possibly failing with `E`.
-///
-/// # Safety
-///
-/// An implementation's `__pinned_init` leaves `slot` fully initialised when it returns `Ok`, and
-/// uninitialised (with nothing left to drop) when it returns `Err`.
-pub unsafe trait PinInit<T, E = Error>: Sized {
-    /// Initialises `slot`.
-    ///
-    /// # Safety
-    ///
-    /// `slot` is valid for writes and aligned for `T`. After `Ok`, the caller treats the object
-    /// as pinned: it is not moved until dropped.
-    unsafe fn __pinned_init(self, slot: *mut T) -> Result<(), E>;
-}
+pub use pinned_init::{
+    init_array_from_fn, init_from_closure, init_zeroed, pin_data, pin_init_array_from_fn,
+    pin_init_from_closure, pinned_drop, uninit, zeroed, ChainInit, ChainPinInit, InPlaceWrite, Init,
+    MaybeZeroable, PinInit, PinnedDrop, Zeroable,
+};
 
-/// What an initializer closure looks like, for variance and auto traits only.
-type InitFn<T, E> = fn(*mut T) -> Result<(), E>;
-
-struct InitClosure<F, T, E>(F, PhantomData<InitFn<T, E>>);
-
-// SAFETY: `pin_init_from_closure`'s contract makes the closure meet the trait's.
-unsafe impl<T, E, F: FnOnce(*mut T) -> Result<(), E>> PinInit<T, E> for InitClosure<F, T, E> {
-    unsafe fn __pinned_init(self, slot: *mut T) -> Result<(), E> {
-        (self.0)(slot)
-    }
-}
-
-/// Makes an initializer from a closure that initialises the memory it is given.
-///
-/// # Safety
-///
-/// `f` fully initialises `slot` when it returns `Ok`, and leaves nothing to drop in it when it
-/// returns `Err`.
-///
-/// ```
-/// use kernel::init::{pin_init_from_closure, PinInit};
-/// // SAFETY: the closure writes the whole `u64` and cannot fail.
-/// let init = unsafe { pin_init_from_closure::<u64, core::convert::Infallible>(|slot| {
-///     slot.write(42);
-///     Ok(())
-/// }) };
-/// let mut value = core::mem::MaybeUninit::<u64>::uninit();
-/// // SAFETY: `value` is writable and aligned, and not moved afterwards.
-/// unsafe { init.__pinned_init(value.as_mut_ptr()).unwrap() };
-/// assert_eq!(unsafe { value.assume_init() }, 42);
-/// ```
-pub unsafe fn pin_init_from_closure<T, E>(f: impl FnOnce(*mut T) -> Result<(), E>) -> impl PinInit<T, E> {
-    InitClosure(f, PhantomData)
-}
-
-/// Drops an initialised field again if a later field of the same [`pin_init!`] fails.
+/// The library itself, for the macros of this crate.
 #[doc(hidden)]
-pub struct DropGuard<T>(*mut T);
+pub use pinned_init as __library;
 
-impl<T> DropGuard<T> {
-    /// # Safety
-    ///
-    /// `ptr` points to an initialised `T` that nothing else drops while the guard lives.
-    pub unsafe fn new(ptr: *mut T) -> Self {
-        DropGuard(ptr)
-    }
-}
-
-impl<T> Drop for DropGuard<T> {
-    fn drop(&mut self) {
-        // SAFETY: by `DropGuard::new`'s contract the object is initialised and ours to drop.
-        unsafe { core::ptr::drop_in_place(self.0) }
-    }
-}
-
-/// An initializer for a struct, field by field: `field <- initializer` runs a [`PinInit`] in
-/// place, `field: value` moves a value in. Every field must be named exactly once (checked at
-/// compile time). If a field's initializer fails, the fields already initialised are dropped and
-/// the error is returned.
+/// Allocates memory with explicit GFP flags and initialises an object in it: `KBox::pin_init`,
+/// `Arc::pin_init` and their kin.
 ///
 /// ```ignore,kernel
-/// # struct Counter {
-/// #     lock: SpinLock<u64>,
-/// #     name: &'static CStr,
-/// # }
+/// let counter: Pin<KBox<Mutex<u64>>> = KBox::pin_init(new_mutex!(0), GFP_KERNEL)?;
+/// let shared: Arc<SpinLock<u32>> = Arc::pin_init(new_spinlock!(0), GFP_KERNEL)?;
+/// *counter.lock() += u64::from(*shared.lock());
+/// ```
+pub trait InPlaceInit<T>: Sized {
+    /// What a pinned initialisation gives: `Pin<Self>`, or `Self` for pointers that never move
+    /// their data (`Arc`).
+    type PinnedSelf;
+
+    /// Allocates with `flags` and runs `init`, failing with `init`'s own error type.
+    fn try_pin_init<E>(init: impl PinInit<T, E>, flags: Flags) -> Result<Self::PinnedSelf, E>
+    where
+        E: From<AllocError>;
+
+    /// Allocates with `flags` and runs `init`, failing with an [`Error`].
+    fn pin_init<E>(init: impl PinInit<T, E>, flags: Flags) -> error::Result<Self::PinnedSelf>
+    where
+        Error: From<E>,
+    {
+        // SAFETY: the closure runs `init` on the slot it is given and changes only the type of
+        // its error, so it meets `init`'s own contract.
+        let init = unsafe { pin_init_from_closure(|slot| init.__pinned_init(slot).map_err(Error::from)) };
+        Self::try_pin_init(init, flags)
+    }
+
+    /// Allocates with `flags` and runs `init` (the result may move), failing with `init`'s own
+    /// error type.
+    fn try_init<E>(init: impl Init<T, E>, flags: Flags) -> Result<Self, E>
+    where
+        E: From<AllocError>;
+
+    /// Allocates with `flags` and runs `init` (the result may move), failing with an [`Error`].
+    fn init<E>(init: impl Init<T, E>, flags: Flags) -> error::Result<Self>
+    where
+        Error: From<E>,
+    {
+        // SAFETY: as in `pin_init`; the object is not treated as pinned, as `Init` allows.
+        let init = unsafe { init_from_closure(|slot| init.__init(slot).map_err(Error::from)) };
+        Self::try_init(init, flags)
+    }
+}
+
+/// Returns `init`; `_check` is never called. [`try_pin_init!`](crate::try_pin_init!) and its kin
+/// pass a closure whose body takes a reference to every field they write, which the compiler
+/// rejects (E0793) for a field of a packed struct.
+#[doc(hidden)]
+pub fn __fields_aligned<T: ?Sized, E, I: PinInit<T, E>>(init: I, _check: impl FnOnce(&T)) -> I {
+    init
+}
+
+/// An initializer for a struct that cannot fail: upstream's `pin_init!`.
+///
+/// `field <- initializer` runs an initializer in place (a [`PinInit`] for a `#[pin]` field, an
+/// [`Init`] for the others), `field: value` moves a value in, `field` alone moves the variable
+/// of that name in. The struct must be [`#[pin_data]`](pin_data); every field is named exactly
+/// once.
+///
+/// ```ignore,kernel
+/// #[pin_data]
+/// struct Counter {
+///     #[pin]
+///     lock: SpinLock<u64>,
+///     name: &'static CStr,
+/// }
+///
 /// let init = pin_init!(Counter {
 ///     lock <- new_spinlock!(0u64),
 ///     name: c"counter",
@@ -117,77 +138,101 @@ impl<T> Drop for DropGuard<T> {
 /// ```
 #[macro_export]
 macro_rules! pin_init {
-    ($t:ident { $($fields:tt)* }) => {{
-        // The closure is outside the `unsafe` block below: the caller's expressions are
-        // evaluated in safe code (an `unsafe` operation in them needs its own block), and only
-        // the macro's own pointer writes are unsafe.
-        let init = move |slot: *mut $t| -> $crate::error::Result<()> {
-            // Every field named exactly once, and none of a packed struct (borrowing its field
-            // is an error): fields are written in place through aligned pointers.
-            #[allow(unreachable_code, clippy::diverging_sub_expression)]
-            let _check_all_fields_named = || -> $t { $crate::__pin_init_fields!(@check $t [] $($fields)*) };
-            #[allow(unused)]
-            let _check_aligned_fields = |value: &$t| { $crate::__pin_init_fields!(@aligned value; $($fields)*) };
-            $crate::__pin_init_fields!(@init slot; $($fields)*)
-        };
-        // SAFETY: the closure initialises every field of `$t` (checked above), each in place,
-        // and drops the initialised ones when a later one fails.
-        unsafe { $crate::init::pin_init_from_closure(init) }
-    }};
+    ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }) => {
+        $crate::try_pin_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? ::core::convert::Infallible)
+    };
 }
 
+/// An initializer for a struct that fails with [`Error`], or with the error type given after a
+/// `?`: upstream's `try_pin_init!`.
+///
+/// The syntax is [`pin_init!`](crate::pin_init!)'s; an initializer that fails, or `?` on a value,
+/// stops there and drops the fields already initialised.
+///
+/// ```ignore,kernel
+/// #[pin_data]
+/// struct Buffer {
+///     #[pin]
+///     lock: Mutex<()>,
+///     bytes: KBox<[u8; 64]>,
+/// }
+///
+/// let init = try_pin_init!(Buffer {
+///     lock <- new_mutex!(()),
+///     bytes: KBox::new([0; 64], GFP_KERNEL)?,
+/// });
+/// let buffer = KBox::pin_init(init, GFP_KERNEL)?;
+/// assert_eq!(buffer.bytes.len(), 64);
+/// ```
+#[macro_export]
+macro_rules! try_pin_init {
+    ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }) => {
+        $crate::try_pin_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $crate::error::Error)
+    };
+    ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }? $err:ty) => {
+        $crate::init::__fields_aligned(
+            $crate::init::__library::try_pin_init!(
+                $(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err
+            ),
+            |value| $crate::__init_fields_aligned!(value, [$t $(::<$($generics),*>)?] []; $($fields)*),
+        )
+    };
+}
+
+/// An initializer for a struct that may move afterwards and cannot fail: upstream's `init!`.
+///
+/// ```ignore,kernel
+/// struct Page {
+///     bytes: [u8; 4096],
+/// }
+///
+/// let page = KBox::init(init!(Page { bytes <- kernel::init::init_zeroed() }), GFP_KERNEL)?;
+/// assert!(page.bytes.iter().all(|&b| b == 0));
+/// ```
+#[macro_export]
+macro_rules! init {
+    ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }) => {
+        $crate::try_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? ::core::convert::Infallible)
+    };
+}
+
+/// An initializer for a struct that may move afterwards, failing with [`Error`] or the error type
+/// given after a `?`: upstream's `try_init!`.
+#[macro_export]
+macro_rules! try_init {
+    ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }) => {
+        $crate::try_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $crate::error::Error)
+    };
+    ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }? $err:ty) => {
+        $crate::init::__fields_aligned(
+            $crate::init::__library::try_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err),
+            |value| $crate::__init_fields_aligned!(value, [$t $(::<$($generics),*>)?] []; $($fields)*),
+        )
+    };
+}
+
+/// The body of the closure given to `__fields_aligned`: a pattern that binds every field named
+/// in the initializer by reference.
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __pin_init_fields {
-    (@check $t:ident [$($done:ident)*]) => { $t { $($done: ::core::unreachable!()),* } };
-    (@check $t:ident [$($done:ident)*] $field:ident <- $init:expr $(, $($rest:tt)*)?) => {
-        $crate::__pin_init_fields!(@check $t [$($done)* $field] $($($rest)*)?)
+macro_rules! __init_fields_aligned {
+    ($value:ident, [$($t:tt)*] [$($done:ident)*];) => {{
+        #[allow(unused_variables, clippy::unneeded_field_pattern)]
+        let $($t)* { $($done: ref $done,)* .. } = *$value;
+    }};
+    ($value:ident, $t:tt [$($done:ident)*]; .. $($rest:tt)*) => {
+        $crate::__init_fields_aligned!($value, $t [$($done)*];)
     };
-    (@check $t:ident [$($done:ident)*] $field:ident : $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__pin_init_fields!(@check $t [$($done)* $field] $($($rest)*)?)
+    ($value:ident, $t:tt [$($done:ident)*]; _ : { $($code:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::__init_fields_aligned!($value, $t [$($done)*]; $($($rest)*)?)
     };
-    (@aligned $value:ident;) => { () };
-    (@aligned $value:ident; $field:ident <- $init:expr $(, $($rest:tt)*)?) => {{
-        let _ = &$value.$field;
-        $crate::__pin_init_fields!(@aligned $value; $($($rest)*)?)
-    }};
-    (@aligned $value:ident; $field:ident : $init:expr $(, $($rest:tt)*)?) => {{
-        let _ = &$value.$field;
-        $crate::__pin_init_fields!(@aligned $value; $($($rest)*)?)
-    }};
-    (@init $slot:ident;) => { Ok(()) };
-    (@init $slot:ident; $field:ident <- $init:expr $(, $($rest:tt)*)?) => {{
-        let init = $init;
-        // SAFETY: `$slot` points to memory for a `$t` (the contract of
-        // `pin_init_from_closure`); this only computes the address of a field.
-        let ptr = unsafe { ::core::ptr::addr_of_mut!((*$slot).$field) };
-        // SAFETY: `ptr` is valid for writes and aligned (not a packed field, checked), and the
-        // field is initialised nowhere else.
-        match unsafe { $crate::init::PinInit::__pinned_init(init, ptr) } {
-            Err(e) => Err(::core::convert::From::from(e)),
-            Ok(()) => {
-                // SAFETY: the field is initialised, and the guard drops it only on failure.
-                let guard = unsafe { $crate::init::DropGuard::new(ptr) };
-                let rest: $crate::error::Result<()> = $crate::__pin_init_fields!(@init $slot; $($($rest)*)?);
-                if rest.is_ok() {
-                    ::core::mem::forget(guard);
-                }
-                rest
-            }
-        }
-    }};
-    (@init $slot:ident; $field:ident : $value:expr $(, $($rest:tt)*)?) => {{
-        let value = $value;
-        // SAFETY: as above, only the address of a field.
-        let ptr = unsafe { ::core::ptr::addr_of_mut!((*$slot).$field) };
-        // SAFETY: `ptr` is valid for writes and aligned (not a packed field, checked).
-        unsafe { ptr.write(value) };
-        // SAFETY: the field is initialised, and the guard drops it only on failure.
-        let guard = unsafe { $crate::init::DropGuard::new(ptr) };
-        let rest: $crate::error::Result<()> = $crate::__pin_init_fields!(@init $slot; $($($rest)*)?);
-        if rest.is_ok() {
-            ::core::mem::forget(guard);
-        }
-        rest
-    }};
+    ($value:ident, $t:tt [$($done:ident)*]; $field:ident <- $init:expr $(, $($rest:tt)*)?) => {
+        $crate::__init_fields_aligned!($value, $t [$($done)* $field]; $($($rest)*)?)
+    };
+    ($value:ident, $t:tt [$($done:ident)*]; $field:ident : $init:expr $(, $($rest:tt)*)?) => {
+        $crate::__init_fields_aligned!($value, $t [$($done)* $field]; $($($rest)*)?)
+    };
+    ($value:ident, $t:tt [$($done:ident)*]; $field:ident $(, $($rest:tt)*)?) => {
+        $crate::__init_fields_aligned!($value, $t [$($done)* $field]; $($($rest)*)?)
+    };
 }

@@ -57,7 +57,17 @@ pub mod uaccess;
 pub mod workqueue;
 
 pub use macros::{kunit_tests, module, vtable};
-pub use module::{Module, ThisModule};
+pub use module::{InPlaceModule, Module, ThisModule};
+
+// What the expansions of `#[pin_data]`, `#[pinned_drop]` and `#[derive(Zeroable)]` name as
+// `::pinned_init::...`: in a module crate, `module!` makes `::pinned_init` this crate (see
+// `init`), so the names the library's attribute macros use must be here too.
+#[doc(hidden)]
+pub use pinned_init::{
+    __derive_zeroable, __maybe_derive_zeroable, __pin_data, __pinned_drop, PinnedDrop, Zeroable,
+};
+#[doc(hidden)]
+pub use pinned_init::{stack_pin_init, stack_try_pin_init};
 
 /// The release of the kernel this module was built for (`UTS_RELEASE`), e.g. `6.1.0-56-amd64`.
 ///

@@ -2,16 +2,19 @@
 //! generates around them.
 
 use crate::bindings;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::init::{init_from_closure, PinInit};
 use core::cell::UnsafeCell;
 use core::ffi::c_int;
+use core::mem::MaybeUninit;
 
 /// A kernel module: built by `init` when the module is loaded, dropped when it is unloaded.
 ///
 /// Declare the implementing type with [`module!`](crate::module!). Returning `Err(e)` from
-/// `init` makes loading fail with that errno (`insmod` reports it). The instance is moved after
-/// `init` returns and dropped in place on unload: whatever the kernel keeps a pointer to must sit
-/// behind one (a `KBox`, say), not inline in the module type.
+/// `init` makes loading fail with that errno (`insmod` reports it). The instance returned is
+/// moved into the module's static storage and dropped there on unload; a module type with
+/// fields that must not move (a misc device registration, a lock) implements [`InPlaceModule`]
+/// instead.
 ///
 /// ```ignore
 /// struct Counter {
@@ -33,6 +36,41 @@ use core::ffi::c_int;
 pub trait Module: Sized + Sync + Send {
     /// Called once when the module is loaded.
     fn init(module: &'static ThisModule) -> Result<Self>;
+}
+
+/// A kernel module initialised in place, where it stays until it is unloaded: what
+/// [`module!`](crate::module!) runs. Every [`Module`] is one.
+///
+/// ```ignore
+/// #[pin_data]
+/// struct Counter {
+///     #[pin]
+///     count: Mutex<u64>,
+/// }
+///
+/// impl kernel::InPlaceModule for Counter {
+///     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+///         try_pin_init!(Counter { count <- new_mutex!(0) })
+///     }
+/// }
+/// ```
+pub trait InPlaceModule: Sync + Send {
+    /// An initializer for the module, run once when it is loaded.
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error>;
+}
+
+impl<T: Module> InPlaceModule for T {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        let init = move |slot: *mut Self| {
+            let instance = <T as Module>::init(module)?;
+            // SAFETY: `slot` is valid for writes (the contract of `__pinned_init`).
+            unsafe { slot.write(instance) };
+            Ok(())
+        };
+        // SAFETY: the closure initialises the whole slot when it returns `Ok`, and writes
+        // nothing when `Module::init` fails.
+        unsafe { init_from_closure(init) }
+    }
 }
 
 /// The running module's `struct module` (C's `THIS_MODULE`).
@@ -87,39 +125,38 @@ impl ThisModule {
 pub(crate) const THIS_MODULE_PTR: *mut bindings::module = &raw mut bindings::__this_module;
 
 /// Where [`module!`](crate::module!) keeps the module's instance between `init_module` and
-/// `cleanup_module`.
+/// `cleanup_module`: a static, so the instance never moves.
 ///
 /// # Invariants
 ///
 /// The cell is written only by `init_module` and `cleanup_module`, which the kernel calls one
-/// after the other, never concurrently with each other.
+/// after the other, never concurrently with each other; it holds an initialised `T` from a
+/// successful `init_module` until `cleanup_module`, the only time the kernel calls it.
 #[doc(hidden)]
-pub struct ModuleSlot<T>(UnsafeCell<Option<T>>);
+pub struct ModuleSlot<T>(UnsafeCell<MaybeUninit<T>>);
 
 // SAFETY: by the type invariant the cell is only written while nothing else of the module runs;
 // sharing `&T` across threads needs `T: Sync`.
 unsafe impl<T: Sync> Sync for ModuleSlot<T> {}
 
-impl<T: Module> ModuleSlot<T> {
+impl<T: InPlaceModule> ModuleSlot<T> {
     /// An empty slot.
     #[allow(clippy::new_without_default)]
     pub const fn new() -> Self {
-        ModuleSlot(UnsafeCell::new(None))
+        ModuleSlot(UnsafeCell::new(MaybeUninit::uninit()))
     }
 
-    /// Runs [`Module::init`] and keeps the instance; returns the errno for `init_module`.
+    /// Runs [`InPlaceModule::init`] in the slot; returns the errno for `init_module`.
     ///
     /// # Safety
     ///
     /// Called only from `init_module`.
-    pub unsafe fn init(&self, module: &'static ThisModule) -> c_int {
-        match T::init(module) {
-            Ok(instance) => {
-                // SAFETY: the kernel runs `init_module` before any other code of the module, so
-                // nothing else accesses the slot (type invariant).
-                unsafe { *self.0.get() = Some(instance) };
-                0
-            }
+    pub unsafe fn init(&'static self, module: &'static ThisModule) -> c_int {
+        let slot = self.0.get().cast::<T>();
+        // SAFETY: the kernel runs `init_module` before any other code of the module, so nothing
+        // else accesses the slot (type invariant); it is a static, so the object stays pinned.
+        match unsafe { T::init(module).__pinned_init(slot) } {
+            Ok(()) => 0,
             Err(error) => error.to_errno(),
         }
     }
@@ -130,8 +167,8 @@ impl<T: Module> ModuleSlot<T> {
     ///
     /// Called only from `cleanup_module`.
     pub unsafe fn exit(&self) {
-        // SAFETY: the kernel runs `cleanup_module` once, after a successful `init_module`; the
-        // slot itself is reachable from nowhere else (type invariant).
-        unsafe { *self.0.get() = None };
+        // SAFETY: the kernel runs `cleanup_module` once, only after a successful `init_module`,
+        // which left the slot initialised (type invariant); nothing uses it afterwards.
+        unsafe { core::ptr::drop_in_place(self.0.get().cast::<T>()) };
     }
 }

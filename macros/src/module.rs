@@ -128,6 +128,10 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     let _ = write!(
         code,
         r#"
+// The attribute macros of the pin-init library (`#[pin_data]`, ...) expand to `::pinned_init`
+// paths; the kernel crate re-exports what they name, as upstream passes `--extern pin_init`.
+extern crate kernel as pinned_init;
+
 /// The log prefix of `pr_*!` in this crate: the module name.
 #[doc(hidden)]
 pub const __LOG_PREFIX: &::core::ffi::CStr = {prefix};

@@ -1,7 +1,7 @@
 //! [`KBox`]: an owned, kmalloc-backed allocation with explicit flags.
 
 use super::{AllocError, Flags, Kmalloc};
-use crate::init::PinInit;
+use crate::init::{InPlaceInit, InPlaceWrite, Init, PinInit};
 use crate::transmute::FromBytes;
 use core::alloc::Layout;
 use core::fmt;
@@ -66,18 +66,6 @@ impl<T> KBox<T> {
     /// Allocates memory and moves `value` into it, pinned.
     pub fn pin(value: T, flags: Flags) -> Result<Pin<KBox<T>>, AllocError> {
         Ok(KBox::into_pin(KBox::new(value, flags)?))
-    }
-
-    /// Allocates memory and runs `init` in it; the result never moves.
-    pub fn pin_init<E: From<AllocError>>(init: impl PinInit<T, E>, flags: Flags) -> Result<Pin<KBox<T>>, E> {
-        let slot = KBox::<T>::new_uninit(flags)?;
-        let ptr = slot.0.as_ptr().cast::<T>();
-        // SAFETY: `ptr` is valid for writes and aligned for `T`; on success the box is pinned
-        // right away, on failure nothing was left initialised and `slot` only frees memory.
-        unsafe { init.__pinned_init(ptr)? };
-        // SAFETY: `init` succeeded, so the `T` is initialised.
-        let boxed = unsafe { KBox::from_raw(KBox::into_raw(slot).cast::<T>()) };
-        Ok(KBox::into_pin(boxed))
     }
 
     /// Moves the value out and frees the allocation.
@@ -165,5 +153,45 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for KBox<T> {
 impl<T: ?Sized + fmt::Display> fmt::Display for KBox<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T> InPlaceWrite<T> for KBox<MaybeUninit<T>> {
+    type Initialized = KBox<T>;
+
+    fn write_init<E>(self, init: impl Init<T, E>) -> Result<KBox<T>, E> {
+        let slot = self.0.as_ptr().cast::<T>();
+        // SAFETY: `slot` is valid for writes and aligned for `T`; on failure nothing was left
+        // initialised, and `self` only frees the memory.
+        unsafe { init.__init(slot)? };
+        // SAFETY: `init` succeeded, so the `T` is initialised; the layouts of `T` and
+        // `MaybeUninit<T>` agree.
+        Ok(unsafe { KBox::from_raw(KBox::into_raw(self).cast::<T>()) })
+    }
+
+    fn write_pin_init<E>(self, init: impl PinInit<T, E>) -> Result<Pin<KBox<T>>, E> {
+        let slot = self.0.as_ptr().cast::<T>();
+        // SAFETY: as in `write_init`; the box is pinned right away on success.
+        unsafe { init.__pinned_init(slot)? };
+        // SAFETY: `init` succeeded, so the `T` is initialised.
+        Ok(KBox::into_pin(unsafe { KBox::from_raw(KBox::into_raw(self).cast::<T>()) }))
+    }
+}
+
+impl<T> InPlaceInit<T> for KBox<T> {
+    type PinnedSelf = Pin<KBox<T>>;
+
+    fn try_pin_init<E>(init: impl PinInit<T, E>, flags: Flags) -> Result<Pin<KBox<T>>, E>
+    where
+        E: From<AllocError>,
+    {
+        KBox::<T>::new_uninit(flags)?.write_pin_init(init)
+    }
+
+    fn try_init<E>(init: impl Init<T, E>, flags: Flags) -> Result<KBox<T>, E>
+    where
+        E: From<AllocError>,
+    {
+        KBox::<T>::new_uninit(flags)?.write_init(init)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::alloc::{AllocError, Flags, KBox};
 use crate::bindings;
-use crate::init::{pin_init_from_closure, PinInit};
+use crate::init::{InPlaceInit, Init, PinInit};
 use crate::types::{ForeignOwnable, Opaque};
 use core::ffi::c_void;
 use core::marker::PhantomData;
@@ -44,33 +44,46 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for Arc<T> {}
 impl<T> Arc<T> {
     /// Allocates with `flags` and moves `value` in.
     pub fn new(value: T, flags: Flags) -> Result<Self, AllocError> {
-        // SAFETY: writing a value cannot fail.
-        let init = unsafe {
-            pin_init_from_closure::<T, AllocError>(move |slot| {
-                slot.write(value);
-                Ok(())
-            })
-        };
-        Arc::pin_init(init, flags)
+        let inner = KBox::new(ArcInner { refcount: Opaque::uninit(), data: value }, flags)?;
+        Ok(Arc::from_inner(inner))
     }
 
-    /// Allocates with `flags` and runs `init` in place.
-    pub fn pin_init<E: From<AllocError>>(init: impl PinInit<T, E>, flags: Flags) -> Result<Self, E> {
-        // SAFETY: the closure initialises the count and then the data; if the data fails, the
-        // count needs no dropping.
-        let inner = unsafe {
-            pin_init_from_closure(move |slot: *mut ArcInner<T>| {
-                let refcount = Opaque::raw_get(core::ptr::addr_of!((*slot).refcount));
-                bindings::refcount_set(refcount, 1);
-                init.__pinned_init(core::ptr::addr_of_mut!((*slot).data))
-            })
-        };
-        let inner = KBox::pin_init(inner, flags)?;
-        // SAFETY: the allocation is handed over to the `Arc` and never moved out of.
-        let ptr = KBox::into_raw(unsafe { core::pin::Pin::into_inner_unchecked(inner) });
-        // INVARIANT: a live, pinned allocation with a count of one, owned by this `Arc`.
+    /// Takes over a fresh allocation, setting its count to one.
+    fn from_inner(inner: KBox<ArcInner<T>>) -> Self {
+        let ptr = KBox::into_raw(inner);
+        // SAFETY: `ptr` points to a live `ArcInner<T>` that nothing else knows of yet.
+        unsafe { bindings::refcount_set(Opaque::raw_get(core::ptr::addr_of!((*ptr).refcount)), 1) };
+        // INVARIANT: a live allocation with a count of one, owned by this `Arc`; its data never
+        // moves, since no `Arc` method moves it.
         // SAFETY: `KBox::into_raw` never returns null.
-        Ok(Arc { ptr: unsafe { NonNull::new_unchecked(ptr) }, _owns: PhantomData })
+        Arc { ptr: unsafe { NonNull::new_unchecked(ptr) }, _owns: PhantomData }
+    }
+}
+
+impl<T> InPlaceInit<T> for Arc<T> {
+    // The data of an `Arc` never moves, so it needs no `Pin`.
+    type PinnedSelf = Self;
+
+    fn try_pin_init<E>(init: impl PinInit<T, E>, flags: Flags) -> Result<Self, E>
+    where
+        E: From<AllocError>,
+    {
+        let mut inner = KBox::<ArcInner<T>>::new_uninit(flags)?;
+        let slot = inner.as_mut_ptr();
+        // SAFETY: `slot` is valid for writes and aligned; the data is initialised in place and
+        // stays where it is (see `PinnedSelf`). On failure nothing was initialised, and `inner`
+        // only frees the memory.
+        unsafe { init.__pinned_init(core::ptr::addr_of_mut!((*slot).data))? };
+        // SAFETY: the data is initialised, and the count is `Opaque` (valid uninitialised) until
+        // `from_inner` sets it.
+        Ok(Arc::from_inner(unsafe { KBox::from_raw(KBox::into_raw(inner).cast()) }))
+    }
+
+    fn try_init<E>(init: impl Init<T, E>, flags: Flags) -> Result<Self, E>
+    where
+        E: From<AllocError>,
+    {
+        Arc::try_pin_init(init, flags)
     }
 }
 

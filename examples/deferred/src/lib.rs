@@ -30,9 +30,11 @@ const RUNS_PER_REPORT: u64 = 3;
 const THREAD_SLEEP_MS: u32 = 20;
 
 /// What the timer, the work item and the thread count; shared with the module.
+#[pin_data]
 struct Stats {
     ticks: AtomicU64,
     thread_loops: AtomicU64,
+    #[pin]
     summary: Mutex<Summary>,
 }
 

@@ -50,11 +50,15 @@ pub const RUST_MISC_XCHG_LIMIT: u32 = _IOWR::<u32>(b'r', 4);
 pub const RUST_MISC_GET_STATS: u32 = _IOR::<[u64; 2]>(b'r', 5);
 
 /// The state all open files share.
+#[pin_data(PinnedDrop)]
 struct Shared {
+    #[pin]
     ring: Mutex<Ring>,
     /// Notified when data arrives.
+    #[pin]
     readable: CondVar,
     /// Notified when room appears.
+    #[pin]
     writable: CondVar,
 }
 
@@ -66,8 +70,9 @@ impl Shared {
     }
 }
 
-impl Drop for Shared {
-    fn drop(&mut self) {
+#[pinned_drop]
+impl PinnedDrop for Shared {
+    fn drop(self: Pin<&mut Self>) {
         pr_info!("buffer freed ({} bytes unread)\n", self.ring.lock().len());
     }
 }

@@ -33,13 +33,16 @@ const SIZE: usize = 256;
 const SCRATCH_ADD: u32 = _IO(b's', 1);
 const SCRATCH_REMOVE: u32 = _IO(b's', 2);
 
+#[pin_data(PinnedDrop)]
 struct Memory {
+    #[pin]
     bytes: Mutex<[u8; SIZE]>,
     generation: u32,
 }
 
-impl Drop for Memory {
-    fn drop(&mut self) {
+#[pinned_drop]
+impl PinnedDrop for Memory {
+    fn drop(self: Pin<&mut Self>) {
         pr_info!("generation {} freed\n", self.generation);
     }
 }
@@ -119,7 +122,9 @@ impl MiscDevice for Cursor {
     }
 }
 
+#[pin_data]
 struct Control {
+    #[pin]
     scratch: Mutex<Option<MiscDeviceRegistration<Scratch>>>,
     generations: AtomicU32,
 }

@@ -23,10 +23,15 @@ impl Drop for Counted {
     }
 }
 
+#[pin_data]
 struct Shared {
+    #[pin]
     list: Mutex<KVec<u32>>,
+    #[pin]
     hits: SpinLock<u64>,
+    #[pin]
     irq_hits: SpinLockIrq<u64>,
+    #[pin]
     ready: CondVar,
     name: &'static str,
 }
@@ -91,7 +96,7 @@ fn run() -> Result {
     // A failing field initializer drops the fields already initialised.
     DROPS.store(0, Ordering::Relaxed);
     let failing: Result<Pin<KBox<Pair>>> =
-        KBox::pin_init(pin_init!(Pair { first: Counted(1), second <- fail() }), GFP_KERNEL);
+        KBox::pin_init(try_pin_init!(Pair { first: Counted(1), second <- fail() }), GFP_KERNEL);
     check("pin_init failure drops earlier fields", failing.is_err() && DROPS.load(Ordering::Relaxed) == 1);
     irq_guards_out_of_order()
 }
@@ -137,12 +142,14 @@ fn irq_guards_out_of_order() -> Result {
 #[repr(align(256))]
 struct Aligned([u8; 4]);
 
+#[pin_data]
 struct Pair {
     first: Counted,
+    #[pin]
     second: Counted,
 }
 
-fn fail() -> impl PinInit<Counted> {
+fn fail() -> impl PinInit<Counted, Error> {
     // SAFETY: the closure initialises nothing and fails.
     unsafe { kernel::init::pin_init_from_closure(|_| Err(ENOSPC)) }
 }
