@@ -13,7 +13,7 @@ def guest_checks(results, kernel, guest):
     log = guest.dmesg("sync-test")
     checks = ["kbox", "kbox alignment 256", "kvec", "arc+locks", "pin_init plain field", "lock_interruptible",
               "arc keeps value while shared", "arc drops value with last ref", "pin_init failure drops earlier fields",
-              "spinlock_irq inner guard still usable"]
+              "spinlock_irq inner guard still usable", "in-place module stays where it was built"]
     for check in checks:
         results.check(f"{kernel.name}: {check} (in the kernel)", f"sync_test: {check}: ok" in log, tail(log, 12))
     # SpinLockIrq disables interrupts, except on PREEMPT_RT (as spin_lock_irqsave()): they stay

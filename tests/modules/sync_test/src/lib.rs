@@ -154,11 +154,31 @@ fn fail() -> impl PinInit<Counted, Error> {
     unsafe { kernel::init::pin_init_from_closure(|_| Err(ENOSPC)) }
 }
 
-struct SyncTest;
+/// The module, initialised in place (`InPlaceModule`): it holds a lock, which must not move.
+#[pin_data(PinnedDrop)]
+struct SyncTest {
+    #[pin]
+    state: Mutex<u32>,
+    /// Where `init` built the module; checked again at unload.
+    built_at: usize,
+}
 
-impl kernel::Module for SyncTest {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        run()?;
-        Ok(SyncTest)
+impl kernel::InPlaceModule for SyncTest {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(&this in SyncTest {
+            state <- new_mutex!(7),
+            built_at: {
+                run()?;
+                this.as_ptr() as usize
+            },
+        })
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for SyncTest {
+    fn drop(self: Pin<&mut Self>) {
+        let here = core::ptr::from_ref::<SyncTest>(&self) as usize;
+        check("in-place module stays where it was built", here == self.built_at && *self.state.lock() == 7);
     }
 }
