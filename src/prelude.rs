@@ -10,6 +10,7 @@ pub use crate::init::{pin_data, pinned_drop, InPlaceInit, InPlaceWrite, Init, Pi
 pub use crate::module::{InPlaceModule, Module, ThisModule};
 pub use crate::str::CStr;
 pub use crate::sync::{Arc, CondVar, Mutex, SpinLock, SpinLockIrq};
+pub use crate::uaccess::UserPtr;
 pub use crate::{c_str, module, new_condvar, new_mutex, new_spinlock, new_spinlock_irq, vtable};
 pub use crate::{init, pin_init, stack_pin_init, stack_try_pin_init, try_init, try_pin_init};
 pub use crate::{new_timer, new_work};

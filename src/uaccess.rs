@@ -23,7 +23,7 @@
 //!
 //! ```ignore
 //! fn ioctl(this: &Device, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
-//!     let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd) as usize);
+//!     let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
 //!     match cmd {
 //!         SET_LEVEL => this.set_level(user.reader().read::<u32>()?)?,
 //!         GET_LEVEL => user.writer().write(&this.level())?,

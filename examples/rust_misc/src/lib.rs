@@ -39,15 +39,15 @@ module! {
 }
 
 /// `u32` out: how many bytes are buffered.
-pub const RUST_MISC_GET_LEN: u32 = _IOR::<u32>(b'r', 1);
+pub const RUST_MISC_GET_LEN: u32 = _IOR::<u32>('r' as u32, 1);
 /// Discards the buffered data.
-pub const RUST_MISC_CLEAR: u32 = _IO(b'r', 2);
+pub const RUST_MISC_CLEAR: u32 = _IO('r' as u32, 2);
 /// `u32` in: how many bytes the buffer may hold, `1..=4096` (else `EINVAL`).
-pub const RUST_MISC_SET_LIMIT: u32 = _IOW::<u32>(b'r', 3);
+pub const RUST_MISC_SET_LIMIT: u32 = _IOW::<u32>('r' as u32, 3);
 /// `u32` in and out: sets the limit like [`RUST_MISC_SET_LIMIT`] and returns the old one.
-pub const RUST_MISC_XCHG_LIMIT: u32 = _IOWR::<u32>(b'r', 4);
+pub const RUST_MISC_XCHG_LIMIT: u32 = _IOWR::<u32>('r' as u32, 4);
 /// `[u64; 2]` out: bytes read and bytes written through this open file.
-pub const RUST_MISC_GET_STATS: u32 = _IOR::<[u64; 2]>(b'r', 5);
+pub const RUST_MISC_GET_STATS: u32 = _IOR::<[u64; 2]>('r' as u32, 5);
 
 /// The state all open files share.
 #[pin_data(PinnedDrop)]
@@ -164,7 +164,7 @@ impl MiscDevice for RustMisc {
 
     fn ioctl(this: &OpenFile, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         let shared = &this.shared;
-        let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd) as usize);
+        let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
         match cmd {
             RUST_MISC_GET_LEN => {
                 let len = u32::try_from(shared.ring.lock().len())?;

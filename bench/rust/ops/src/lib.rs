@@ -17,11 +17,11 @@ module! {
 }
 
 /// `pr_info!` with two integer arguments, `arg` times.
-pub const OPS_PRINTK: u32 = _IO(b'b', 1);
+pub const OPS_PRINTK: u32 = _IO('b' as u32, 1);
 /// Allocates and frees a 64-byte object, `arg` times.
-pub const OPS_ALLOC_64: u32 = _IO(b'b', 2);
+pub const OPS_ALLOC_64: u32 = _IO('b' as u32, 2);
 /// Allocates and frees a 4096-byte object, `arg` times.
-pub const OPS_ALLOC_4K: u32 = _IO(b'b', 3);
+pub const OPS_ALLOC_4K: u32 = _IO('b' as u32, 3);
 
 /// Allocates an uninitialised `N`-byte object and frees it, `iterations` times: what `kmalloc()`
 /// and `kfree()` do in C.

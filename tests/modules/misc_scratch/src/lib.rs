@@ -30,8 +30,8 @@ module! {
 }
 
 const SIZE: usize = 256;
-const SCRATCH_ADD: u32 = _IO(b's', 1);
-const SCRATCH_REMOVE: u32 = _IO(b's', 2);
+const SCRATCH_ADD: u32 = _IO('s' as u32, 1);
+const SCRATCH_REMOVE: u32 = _IO('s' as u32, 2);
 
 #[pin_data(PinnedDrop)]
 struct Memory {
