@@ -67,7 +67,9 @@ pub use pinned_init as __library;
 /// ```ignore,kernel
 /// let counter: Pin<KBox<Mutex<u64>>> = KBox::pin_init(new_mutex!(0), GFP_KERNEL)?;
 /// let shared: Arc<SpinLock<u32>> = Arc::pin_init(new_spinlock!(0), GFP_KERNEL)?;
-/// *counter.lock() += u64::from(*shared.lock());
+/// // One lock at a time: a mutex may sleep, so it is never taken with a spinlock held.
+/// let seen = u64::from(*shared.lock());
+/// *counter.lock() += seen;
 /// ```
 pub trait InPlaceInit<T>: Sized {
     /// What a pinned initialisation gives: `Pin<Self>`, or `Self` for pointers that never move
