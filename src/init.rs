@@ -109,9 +109,9 @@ pub trait InPlaceInit<T>: Sized {
     }
 }
 
-/// Returns `init`; `_check` is never called. [`try_pin_init!`](crate::try_pin_init!) and its kin
-/// pass a closure whose body takes a reference to every field they write, which the compiler
-/// rejects (E0793) for a field of a packed struct.
+/// Returns `init`; `_check` is never called. `__init_checked!` passes a closure whose body takes
+/// a reference to every field the initializer writes, which the compiler rejects (E0793) for a
+/// field of a packed struct.
 #[doc(hidden)]
 pub fn __fields_aligned<T: ?Sized, E, I: PinInit<T, E>>(init: I, _check: impl FnOnce(&T)) -> I {
     init
@@ -172,12 +172,7 @@ macro_rules! try_pin_init {
         $crate::try_pin_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $crate::error::Error)
     };
     ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }? $err:ty) => {
-        $crate::init::__fields_aligned(
-            $crate::init::__library::try_pin_init!(
-                $(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err
-            ),
-            |value| $crate::__init_fields_aligned!(value, [$t $(::<$($generics),*>)?] []; $($fields)*),
-        )
+        $crate::__init_checked!(try_pin_init, $(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err)
     };
 }
 
@@ -206,8 +201,18 @@ macro_rules! try_init {
         $crate::try_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $crate::error::Error)
     };
     ($(&$this:ident in)? $t:ident $(::<$($generics:ty),* $(,)?>)? { $($fields:tt)* }? $err:ty) => {
+        $crate::__init_checked!(try_init, $(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err)
+    };
+}
+
+/// The library's `try_pin_init!` or `try_init!` (`$library`), with the check that no field it
+/// writes belongs to a packed struct.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __init_checked {
+    ($library:ident, $(&$this:ident in)? $t:ident $(::<$($generics:ty),*>)? { $($fields:tt)* }? $err:ty) => {
         $crate::init::__fields_aligned(
-            $crate::init::__library::try_init!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err),
+            $crate::init::__library::$library!($(&$this in)? $t $(::<$($generics),*>)? { $($fields)* }? $err),
             |value| $crate::__init_fields_aligned!(value, [$t $(::<$($generics),*>)?] []; $($fields)*),
         )
     };
