@@ -32,7 +32,26 @@ void *kmod_rs_helper_krealloc(const void *objp, size_t new_size, gfp_t flags)
 	return krealloc(objp, new_size, flags);
 }
 
+/* A static inline on 6.1, a macro around kvmalloc_node_noprof() since 6.10. */
+void *kmod_rs_helper_kvmalloc(size_t size, gfp_t flags)
+{
+	return kvmalloc(size, flags);
+}
+
 #endif /* RUST_HELPERS_SLAB */
+
+#ifdef RUST_HELPERS_VMALLOC
+
+/*
+ * A function on 6.1, a macro around __vmalloc_noprof() since 6.10. __vmalloc() rather than
+ * vmalloc(), which takes no flags.
+ */
+void *kmod_rs_helper___vmalloc(unsigned long size, gfp_t gfp_mask)
+{
+	return __vmalloc(size, gfp_mask);
+}
+
+#endif /* RUST_HELPERS_VMALLOC */
 
 /*
  * get_user() and put_user() pick the access by the type of the pointer; Rust passes the size
@@ -288,3 +307,21 @@ void kmod_rs_helper_might_sleep(void)
 }
 
 #endif /* RUST_HELPERS_MIGHT_SLEEP */
+
+#ifdef RUST_HELPERS_DEVICE
+
+const char *kmod_rs_helper_dev_name(const struct device *dev)
+{
+	return dev_name(dev);
+}
+
+#endif /* RUST_HELPERS_DEVICE */
+
+#ifdef RUST_HELPERS_UIO
+
+size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i)
+{
+	return iov_iter_count(i);
+}
+
+#endif /* RUST_HELPERS_UIO */

@@ -9,6 +9,7 @@
 #define RUST_HELPERS_WRAPPER_H
 
 #include <linux/bug.h>
+#include <linux/device.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
@@ -23,7 +24,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/uio.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -33,6 +36,10 @@ void kmod_rs_helper_BUG(void);
 /* <linux/slab.h> */
 void *kmod_rs_helper_kmalloc(size_t size, gfp_t flags);
 void *kmod_rs_helper_krealloc(const void *objp, size_t new_size, gfp_t flags);
+void *kmod_rs_helper_kvmalloc(size_t size, gfp_t flags);
+
+/* <linux/vmalloc.h> */
+void *kmod_rs_helper___vmalloc(unsigned long size, gfp_t gfp_mask);
 
 /* <linux/uaccess.h> */
 int kmod_rs_helper_get_user(void *val, const void __user *ptr, size_t size);
@@ -88,5 +95,9 @@ void kmod_rs_helper_local_interrupt_enable(void);
 
 /* <linux/kernel.h> (<linux/sched.h> on later kernels): a debug check of sleeping contexts. */
 void kmod_rs_helper_might_sleep(void);
+
+const char *kmod_rs_helper_dev_name(const struct device *dev);
+
+size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i);
 
 #endif /* RUST_HELPERS_WRAPPER_H */

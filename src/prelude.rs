@@ -4,7 +4,7 @@
 //! use kernel::prelude::*;
 //! ```
 
-pub use crate::alloc::{flags::*, KBox, KVec};
+pub use crate::alloc::{flags::*, KBox, KVVec, KVec, VVec};
 pub use crate::error::{code::*, Error, Result};
 pub use crate::init::{pin_data, pinned_drop, InPlaceInit, InPlaceWrite, Init, PinInit, Zeroable};
 pub use crate::module::{InPlaceModule, Module, ThisModule};
@@ -12,6 +12,7 @@ pub use crate::str::CStr;
 pub use crate::sync::{Arc, CondVar, Mutex, SpinLock, SpinLockIrq};
 pub use crate::uaccess::UserPtr;
 pub use crate::{c_str, module, new_condvar, new_mutex, new_spinlock, new_spinlock_irq, vtable};
+pub use crate::{dev_alert, dev_crit, dev_dbg, dev_emerg, dev_err, dev_info, dev_notice, dev_warn};
 pub use crate::{init, pin_init, stack_pin_init, stack_try_pin_init, try_init, try_pin_init};
 pub use crate::{new_timer, new_work};
 pub use crate::{pr_alert, pr_cont, pr_crit, pr_debug, pr_emerg, pr_err, pr_info, pr_notice, pr_warn};

@@ -74,6 +74,8 @@ const fn format<const N: usize>(level: &[u8; 3], tail: &[u8]) -> [u8; N] {
 
 /// The module prefix, then the first piece of the message.
 const FIRST: &[u8] = b"%s: %.*s\0";
+/// The first piece of a message about a device: `dev_printk()` adds the driver and device names.
+const DEVICE: &[u8] = b"%.*s\0";
 /// A further piece of the same message.
 const CONT: [u8; 7] = format(bindings::KERN_CONT, b"%.*s\0");
 
@@ -86,6 +88,8 @@ const CONT: [u8; 7] = format(bindings::KERN_CONT, b"%.*s\0");
 pub struct LineWriter {
     /// The level and prefix of the first piece; `CONT` once a piece was printed.
     header: args::Header,
+    /// The device the message is about (`dev_printk()`), or null.
+    device: *const bindings::device,
     len: usize,
     buf: [u8; BUFFER_SIZE],
 }
@@ -93,23 +97,36 @@ pub struct LineWriter {
 impl LineWriter {
     /// A writer for a message with `header`.
     fn new(header: args::Header) -> Self {
-        LineWriter { header, len: 0, buf: [0; BUFFER_SIZE] }
+        LineWriter { header, device: core::ptr::null(), len: 0, buf: [0; BUFFER_SIZE] }
     }
 
     /// Prints the buffer.
     fn flush(&mut self) {
         let len = self.len as c_int;
         let buf = self.buf.as_ptr();
-        // SAFETY: both formats are NUL-terminated and consume exactly the arguments given: a
-        // NUL-terminated module prefix, then a length and a buffer holding at
-        // least that many bytes.
+        // SAFETY: the formats are NUL-terminated and consume exactly the arguments given: a
+        // NUL-terminated module prefix (not for a device), then a length and a buffer holding at
+        // least that many bytes. `device`, when set, is live (`call_dev_printk`'s contract).
         unsafe {
             match self.header.first.take() {
-                Some((level, prefix)) => {
-                    bindings::_printk(level.0.as_ptr().cast(), prefix.as_ptr(), len, buf)
+                Some((level, _)) if !self.device.is_null() => {
+                    // `dev_printk()`'s level is the string `KERN_<LEVEL>` alone.
+                    let level = [level.0[0], level.0[1], 0];
+                    bindings::_dev_printk(
+                        level.as_ptr().cast(),
+                        self.device,
+                        DEVICE.as_ptr().cast(),
+                        len,
+                        buf,
+                    );
                 }
-                None => bindings::_printk(CONT.as_ptr().cast(), len, buf),
-            };
+                Some((level, prefix)) => {
+                    bindings::_printk(level.0.as_ptr().cast(), prefix.as_ptr(), len, buf);
+                }
+                None => {
+                    bindings::_printk(CONT.as_ptr().cast(), len, buf);
+                }
+            }
         }
         self.len = 0;
     }
@@ -180,6 +197,24 @@ impl Write for LineWriter {
 pub fn call_printk(level: Level, prefix: &'static CStr, args: fmt::Arguments<'_>) {
     let mut writer = LineWriter::new(args::Header::new(level, prefix));
     // Writing to the buffer cannot fail; a `Display` impl that fails only ends the message early.
+    let _ = match args.as_str() {
+        Some(s) => writer.write_str(s),
+        None => writer.write_fmt(args),
+    };
+    writer.flush();
+}
+
+/// Prints a formatted message at `level` about the device `dev`, as C's `dev_printk()` does
+/// (prefixed with the driver's and the device's names). Used by [`crate::device::Device`].
+///
+/// # Safety
+///
+/// `dev` points to a live `struct device`.
+#[doc(hidden)]
+pub unsafe fn call_dev_printk(level: Level, dev: *const bindings::device, args: fmt::Arguments<'_>) {
+    // The prefix is unused: the device's names take its place.
+    let mut writer = LineWriter::new(args::Header::new(level, c""));
+    writer.device = dev;
     let _ = match args.as_str() {
         Some(s) => writer.write_str(s),
         None => writer.write_fmt(args),

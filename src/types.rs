@@ -164,3 +164,5 @@ macro_rules! container_of {
         $ptr.cast::<u8>().wrapping_sub(::core::mem::offset_of!($type, $field)).cast::<$type>()
     };
 }
+
+pub use crate::sync::aref::{ARef, AlwaysRefCounted};

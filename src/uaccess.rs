@@ -110,7 +110,7 @@ impl UserSlice {
     /// assert_eq!(slice.len(), 16);
     /// ```
     pub fn new(ptr: UserPtr, len: usize) -> UserSlice {
-        UserSlice(Cursor { ptr, len, done: 0 })
+        UserSlice(Cursor { ptr, len })
     }
 
     /// The length in bytes.
@@ -190,26 +190,14 @@ fn check_copy_size(kernel: *const c_void, len: c_ulong, to_user: bool) -> bool {
 ///
 /// # Invariants
 ///
-/// `len` only decreases, and is 0 after a failed copy. `done` counts the bytes moved past by
-/// copies (or skips) that succeeded in full: the slice started `done` bytes before `ptr`.
+/// `len` only decreases, and is 0 after a failed copy.
 #[derive(Clone, Copy)]
 struct Cursor {
     ptr: UserPtr,
     len: usize,
-    done: usize,
 }
 
 impl Cursor {
-    /// How many bytes from `start` on this cursor has transferred: 0 unless it is a cursor of a
-    /// slice that starts at `start`.
-    fn transferred_from(&self, start: UserPtr) -> usize {
-        if self.ptr.addr().wrapping_sub(self.done) == start.addr() {
-            self.done
-        } else {
-            0
-        }
-    }
-
     /// Runs `copy` on the next `len` bytes and moves past them. `copy` gets their user address
     /// and length and returns how many bytes it could not copy, like `copy_*_user()`.
     ///
@@ -230,7 +218,6 @@ impl Cursor {
         }
         self.ptr = self.ptr.advance(len);
         self.len -= len;
-        self.done += len;
         Ok(())
     }
 }
@@ -265,13 +252,6 @@ impl UserSliceReader {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.0.len == 0
-    }
-
-    /// How many bytes of the slice starting at `start` this reader has read (or skipped): what
-    /// a `write()` returns. 0 for a reader of another slice (one a driver put in place of the
-    /// reader it was given).
-    pub(crate) fn transferred_from(&self, start: UserPtr) -> usize {
-        self.0.transferred_from(start)
     }
 
     /// Skips `count` bytes without reading them; `EFAULT` if fewer are left.
@@ -373,13 +353,6 @@ impl UserSliceWriter {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.0.len == 0
-    }
-
-    /// How many bytes of the slice starting at `start` this writer has written: what a
-    /// `read()` returns. 0 for a writer of another slice (one a driver put in place of the
-    /// writer it was given).
-    pub(crate) fn transferred_from(&self, start: UserPtr) -> usize {
-        self.0.transferred_from(start)
     }
 
     /// Copies `data` to the next `data.len()` bytes.

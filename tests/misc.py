@@ -3,14 +3,14 @@ tests/modules/misc_scratch, driven from user space by tests/guest/misc_test.c.""
 
 import re
 
-from harness import guest_program, tail
+from harness import compile_checks, guest_program, tail
 
 MODULES = ["examples/rust_misc", "tests/modules/misc_scratch"]
 
 # The checks misc_test prints, per mode; each must print "ok <name>".
 RING_CHECKS = ["node", "rw-zero", "rw-one", "rw-page", "rw-wrap", "rw-large", "write-atomic", "efault-bad-ptr",
                "efault-kernel-ptr", "efault-partial", "ioctl-unknown", "ioctl-get-len", "ioctl-clear",
-               "ioctl-set-limit", "ioctl-xchg-limit", "ioctl-stats", "stream-espipe", "poll-readiness",
+               "ioctl-set-limit", "ioctl-xchg-limit", "ioctl-stats", "rw-vectored", "fdinfo", "stream-espipe", "poll-readiness",
                "poll-timeout", "poll-wakeup", "epoll", "blocking-read", "blocking-write", "signal-eintr",
                "signal-restart", "concurrent", "rmmod-busy-while-open"]
 SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race", "scratch-cursor"]
@@ -100,3 +100,52 @@ def scratch_lifetime_checks(results, name, log):
     freed = index("misc_scratch: generation 1 freed")
     results.check(f"{name}: a removed device's state is freed when its last file closes, not before",
                   None not in (removing, closing, freed) and removing < closing < freed, tail(log, 20))
+
+
+# A misc device at the boundaries of safe code. The control is a device in upstream's shape with
+# a poll table registration; the others must not compile.
+MISC_CRATE = """#![no_std]
+extern crate kernel as pinned_init;
+use kernel::fs::{{File, Kiocb}};
+use kernel::iov::IovIterDest;
+use kernel::miscdevice::{{Borrowed, MiscDevice, MiscDeviceRegistration, MiscDeviceShared}};
+use kernel::poll::{{PollMask, PollTable}};
+use kernel::prelude::*;
+#[pin_data]
+pub struct Dev {{ #[pin] changed: CondVar }}
+#[vtable]
+impl MiscDevice for Dev {{
+    type Ptr = {ptr};
+    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Self::Ptr> {{ Err(ENODEV) }}
+    fn read_iter(mut kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterDest<'_>) -> Result<usize> {{
+        iov.simple_read_from_buffer(kiocb.ki_pos_mut(), b"hello")
+    }}
+    fn poll<'a>(this: Borrowed<'a, Dev>, _file: &'a File, table: &mut PollTable<'a>) -> PollMask {{
+        {poll}
+        PollMask::empty()
+    }}
+}}
+{items}
+"""
+POLL_OWN = "table.register_wait(&this.get_ref().changed);"
+MISC_CASES = [
+    ("a device whose per-open state and shared state are `Sync` (the control)",
+     dict(ptr="Pin<KBox<Dev>>", poll=POLL_OWN, items="impl MiscDeviceShared for Dev { type Shared = u32; }"), None),
+    ("per-open state that is not `Sync` (operations run concurrently on one file)",
+     dict(ptr="KBox<core::cell::Cell<u32>>", poll="let _ = (this, table);", items=""),
+     "E0277]: `Cell<u32>` cannot be shared between threads safely"),
+    ("shared state that is not `Sync`",
+     dict(ptr="Pin<KBox<Dev>>", poll=POLL_OWN, items="impl MiscDeviceShared for Dev { type Shared = core::cell::Cell<u32>; }"),
+     "E0277]: `Cell<u32>` cannot be shared between threads safely"),
+    ("a `CondVar` registered with a poll table it does not outlive",
+     dict(ptr="Pin<KBox<Dev>>", items="",
+          poll="let local = match KBox::pin_init(new_condvar!(), GFP_KERNEL) { Ok(c) => c, Err(_) => return PollMask::empty() };"
+               " table.register_wait(&local); let _ = this;"), "E0597]: `local` does not live long enough"),
+]
+
+
+def host_checks(results, toolchain, kernel):
+    """What a misc device's types refuse: state shared between tasks must be `Sync`, and a wait
+    queue registered with poll must live as long as the file."""
+    compile_checks(results, toolchain, kernel, "a misc device",
+                   [(what, MISC_CRATE.format(**parts), error) for what, parts, error in MISC_CASES])

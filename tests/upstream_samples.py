@@ -6,12 +6,12 @@ what upstream says they do; every other one is tried too, and listed with what i
 import re
 import shutil
 
-from harness import ROOT, SCRIPTS, message_text, run, tail
+from harness import ROOT, SCRIPTS, guest_program, message_text, run, tail
 
 # One cargo workspace for every sample, so `core`, `alloc` and `kernel` are built once per kernel.
 WORKSPACE = ROOT / "target/upstream-samples"
 # The samples this API covers: built, checked and loaded like the project's own modules.
-COVERED = ["rust_minimal"]
+COVERED = ["rust_minimal", "rust_misc_device"]
 MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED]
 
 
@@ -41,9 +41,21 @@ def fetch():
             f'[lib]\npath = "src/{path.name}"\ncrate-type = ["staticlib"]\n\n'
             f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n')
         (crate / "Kbuild").write_text(f"obj-m := {name}.o\ninclude {ROOT}/kbuild/rust-module.mk\n")
+    program = doc_c_program(found["rust_misc_device"].read_text())
+    (WORKSPACE / "rust_misc_device" / "rust_misc_device_user.c").write_text(program)
     members = ", ".join(f'"{n}"' for n in found)
     (WORKSPACE / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
     (WORKSPACE / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+
+
+def doc_c_program(source):
+    """The user-space C program in a sample's doc comment (its ```c block), as a file's text."""
+    lines = [l[4:] if l.startswith("//! ") else l[3:] for l in source.splitlines() if l.startswith("//!")]
+    try:
+        start = lines.index("```c") + 1
+        return "\n".join(lines[start:lines.index("```", start)]) + "\n"
+    except ValueError:
+        raise RuntimeError("rust_misc_device.rs has no ```c program in its doc comment any more") from None
 
 
 def first_errors(output, count=3):
@@ -75,6 +87,14 @@ def built(results, kernel, modules):
 
 
 def guest_steps(guest, modules, kernel):
+    if "rust_misc_device" in modules:
+        guest.add(guest_program("rust_misc_device_user", directory=WORKSPACE / "rust_misc_device"))
+        guest.step("upstream-misc-device",
+                   "insmod /rust_misc_device.ko && /rust_misc_device_user; echo \"program status $?\"; "
+                   # One open file: the write leaves the position at 0, so `cat` reads it back, then
+                   # reaches the end (upstream's files have a position).
+                   "exec 3<>/dev/rust-misc-device && printf hello >&3 && echo \"read back: $(cat <&3)\"; "
+                   "exec 3>&-; rmmod rust_misc_device; echo \"rmmod status $?\"")
     if "rust_minimal" not in modules:
         return
     guest.step("upstream-minimal", "insmod /rust_minimal.ko && ls /sys/module/rust_minimal/parameters/test_parameter;"
@@ -82,7 +102,35 @@ def guest_steps(guest, modules, kernel):
                                    " rmmod rust_minimal; echo \"status $?\"")
 
 
+def misc_device_checks(results, kernel, guest):
+    """rust_misc_device, as upstream documents it: the C program of its doc comment succeeds, and
+    the driver prints what its code says, through dev_info!/dev_err! on its device."""
+    out = guest.output("upstream-misc-device")
+    results.check(f"{kernel.name}: upstream's rust_misc_device, unmodified, passes the C program of its doc comment",
+                  "Success" in out and "program status 0" in out, out)
+    lines = guest.dmesg("upstream-misc-device").splitlines()
+    texts = [message_text(l) for l in lines]
+    ioctl = "IOCTLing Rust Misc Device Sample"
+    # What the C program makes the driver print, in order (the kernel prefixes "misc <device>: ").
+    expected = ["Opening Rust Misc Device Sample", ioctl, "-> Hello from the Rust Misc Device",
+                ioctl, "-> Copying data to userspace (value: 0)", ioctl, "-> Copying data from userspace (value: 1)",
+                ioctl, "-> Copying data to userspace (value: 1)", ioctl, "-> IOCTL not recognised: 31744",
+                "Exiting the Rust Misc Device Sample"]
+    device = [t for t in texts if t.startswith("misc rust-misc-device: ")]
+    errors = [l for l in lines if "IOCTL not recognised" in l and l.startswith("<3>")]
+    results.check(f"{kernel.name}: rust_misc_device prints its messages about its device (dev_info!, dev_err!)",
+                  "rust_misc_device: Initialising Rust Misc Device Sample" in texts and len(errors) == 1
+                  and [t.split(": ", 1)[1] for t in device[:len(expected)]] == expected, "\n".join(lines))
+    results.check(f"{kernel.name}: rust_misc_device reads back what was written on one file, then ends",
+                  "read back: hello" in out and "rmmod status 0" in out, out)
+
+
 def guest_checks(results, kernel, guest):
+    minimal_checks(results, kernel, guest)
+    misc_device_checks(results, kernel, guest)
+
+
+def minimal_checks(results, kernel, guest):
     """rust_minimal, as upstream's code says: it prints that it is not built in, its parameter,
     and on unload its numbers; the parameter is not in sysfs (no permissions given)."""
     texts = [message_text(l) for l in guest.dmesg("upstream-minimal").splitlines()]

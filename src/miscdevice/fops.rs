@@ -1,15 +1,16 @@
 //! The `file_operations` table of a [`MiscDevice`] and the C callbacks in it, which turn the
 //! C arguments into safe ones and the results back into C return values.
 
-use super::{Borrowed, MiscDevice, Registered};
+use super::{Borrowed, MiscDevice, MiscDeviceRegistration};
 use crate::bindings;
-use crate::error::{code::EINVAL, Result};
-use crate::fs::{File, SeekFrom};
+use crate::error::{code::*, Result};
+use crate::fs::{File, Kiocb, SeekFrom};
+use crate::iov::{IovIterDest, IovIterSource};
 use crate::module::THIS_MODULE_PTR;
 use crate::poll::PollTable;
+use crate::seq_file::SeqFile;
 use crate::types::ForeignOwnable;
-use crate::uaccess::{UserPtr, UserSlice};
-use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong};
+use core::ffi::{c_int, c_long, c_uint, c_ulong};
 use core::marker::PhantomData;
 
 /// The file operations of `T`, with `'static` lifetime (the kernel keeps pointing to them from
@@ -33,9 +34,11 @@ impl<T: MiscDevice> Table<T> {
         owner: THIS_MODULE_PTR,
         open: Some(open::<T>),
         release: Some(release::<T>),
-        read: if T::HAS_READ { Some(read::<T>) } else { None },
-        write: if T::HAS_WRITE { Some(write::<T>) } else { None },
-        llseek: if T::HAS_LLSEEK { Some(llseek::<T>) } else { None },
+        read_iter: if T::HAS_READ_ITER { Some(read_iter::<T>) } else { None },
+        write_iter: if T::HAS_WRITE_ITER { Some(write_iter::<T>) } else { None },
+        // Always set: kernels differ in what a missing `llseek` does once `misc_open()` has
+        // replaced the operations, and C's `no_llseek` (`ESPIPE`) is what upstream's devices get.
+        llseek: if T::HAS_LLSEEK { Some(llseek::<T>) } else { Some(no_llseek) },
         unlocked_ioctl: if T::HAS_IOCTL { Some(ioctl::<T>) } else { None },
         compat_ioctl: if T::HAS_COMPAT_IOCTL {
             Some(compat_ioctl::<T>)
@@ -45,48 +48,23 @@ impl<T: MiscDevice> Table<T> {
             None
         },
         poll: if T::HAS_POLL { Some(poll::<T>) } else { None },
+        show_fdinfo: if T::HAS_SHOW_FDINFO { Some(show_fdinfo::<T>) } else { None },
         // SAFETY: all zeroes is a valid `file_operations` (null pointers, no callbacks); it also
         // covers the fields that other kernel versions have.
         ..unsafe { core::mem::zeroed() }
     };
 }
 
-/// The per-open state and the file, during an operation other than `open` and `release`.
+/// The private data and the file, during an operation other than `open` and `release`.
 ///
 /// # Safety
 ///
 /// `file` is an open file of a device of `T`, and the caller is one of its file operations.
 unsafe fn borrow<'a, T: MiscDevice>(file: *mut bindings::file) -> (Borrowed<'a, T>, &'a File) {
-    // SAFETY: `open` stored the state with `into_foreign`, and `release`, which takes it back,
-    // runs only once every operation is over (the kernel holds a file reference during each);
-    // so the state outlives `'a`, the duration of the operation, and so does the file.
-    unsafe { (T::Ptr::borrow((*file).private_data), File::from_raw(file)) }
-}
-
-/// The return value of `read`/`write`: how many of the `len` bytes were transferred, as counted
-/// by the cursor the driver left in place (`done`), or the error.
-///
-/// The count is what the cursor really copied from the start of the buffer: not what it has
-/// left, which says nothing once a copy failed (the cursor is then empty) or once the driver put
-/// a cursor of its own in place of the given one (`done` is then 0, unless that one covers the
-/// same buffer). Never more than `len`, even then.
-fn transferred(result: Result, len: usize, done: usize) -> isize {
-    match result {
-        // At most `len`, which the kernel caps at `MAX_RW_COUNT`, so it fits.
-        Ok(()) => done.min(len) as isize,
-        Err(e) => e.to_errno() as isize,
-    }
-}
-
-/// Runs `f` on the file position, or on a scratch one when there is none (a stream).
-///
-/// # Safety
-///
-/// `ppos` is null or valid for reads and writes, and not accessed by anything else meanwhile.
-unsafe fn with_pos<R>(ppos: *mut bindings::loff_t, f: impl FnOnce(&mut i64) -> R) -> R {
-    let mut scratch = 0;
-    // SAFETY: guaranteed by the caller.
-    f(if ppos.is_null() { &mut scratch } else { unsafe { &mut *ppos } })
+    // SAFETY: `open` stored the private data with `into_foreign`, and `release`, which takes it
+    // back, runs only once every operation is over (the kernel holds a file reference during
+    // each); so it outlives `'a`, the duration of the operation, and so does the file.
+    unsafe { (T::Ptr::borrow((*file).private_data), File::from_raw_file(file)) }
 }
 
 /// # Safety
@@ -94,16 +72,23 @@ unsafe fn with_pos<R>(ppos: *mut bindings::loff_t, f: impl FnOnce(&mut i64) -> R
 /// Called by `misc_open()` for a device registered by a `MiscDeviceRegistration<T>`.
 unsafe extern "C" fn open<T: MiscDevice>(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
     // SAFETY: `misc_open()` left the `miscdevice` in `private_data`; it is the first field of a
-    // `Registered<T>` (`repr(C)`), as only `MiscDeviceRegistration<T>` registers this table.
+    // `MiscDeviceRegistration<T>` (`repr(C)`), as only that type registers this table.
     // `misc_open()` holds the lock `misc_deregister()` takes before the registration is freed,
     // so it is alive during this call.
-    let registered = unsafe { &*(*file).private_data.cast::<Registered<T>>() };
-    if !T::HAS_LLSEEK {
-        // SAFETY: the file is being opened, so its mode may still change.
-        unsafe { bindings::stream_open(inode, file) };
+    let misc = unsafe { &*(*file).private_data.cast::<MiscDeviceRegistration<T>>() };
+    // SAFETY: the file is being opened, so its mode may still change.
+    let ret = unsafe {
+        if T::STREAM {
+            bindings::stream_open(inode, file)
+        } else {
+            bindings::generic_file_open(inode, file)
+        }
+    };
+    if ret != 0 {
+        return ret;
     }
     // SAFETY: the file is valid during `open`.
-    match T::open(&registered.shared, unsafe { File::from_raw(file) }) {
+    match T::open(unsafe { File::from_raw_file(file) }, misc) {
         Ok(device) => {
             // SAFETY: the file is being opened; nothing else reads `private_data` yet.
             unsafe { (*file).private_data = device.into_foreign() };
@@ -120,48 +105,65 @@ unsafe extern "C" fn release<T: MiscDevice>(
     _inode: *mut bindings::inode,
     file: *mut bindings::file,
 ) -> c_int {
-    // SAFETY: `open` stored the state with `into_foreign`; `release` is the last operation on
-    // the file and runs once, so the state is taken back once.
+    // SAFETY: `open` stored the private data with `into_foreign`; `release` is the last
+    // operation on the file and runs once, so it is taken back once.
     let device = unsafe { T::Ptr::from_foreign((*file).private_data) };
     // SAFETY: the file is valid during `release`.
-    T::release(device, unsafe { File::from_raw(file) });
+    T::release(device, unsafe { File::from_raw_file(file) });
     0
 }
 
-/// # Safety
-///
-/// Called by the kernel as `read` of an open file of `T`.
-unsafe extern "C" fn read<T: MiscDevice>(
-    file: *mut bindings::file,
-    buf: *mut c_char,
-    len: usize,
-    ppos: *mut bindings::loff_t,
-) -> isize {
-    // SAFETY: an operation on an open file of `T`.
-    let (device, file) = unsafe { borrow::<T>(file) };
-    let start = UserPtr::from_ptr(buf);
-    let mut writer = UserSlice::new(start, len).writer();
-    // SAFETY: `ppos` is null (a stream) or the syscall's own copy of the position.
-    let result = unsafe { with_pos(ppos, |pos| T::read(device, file, &mut writer, pos)) };
-    transferred(result, len, writer.transferred_from(start))
+/// The return value of `read_iter`/`write_iter`: the count the driver returned, but never more
+/// than the bytes that really left the I/O vector (`before - after`). A larger count would make
+/// the kernel's own callers (`splice()` walks the pages by it) overrun what was filled.
+fn transferred(result: Result<usize>, before: usize, after: usize) -> isize {
+    match result {
+        // At most `before`, which the kernel caps at `MAX_RW_COUNT`, so it fits.
+        Ok(count) => count.min(before.saturating_sub(after)) as isize,
+        Err(e) => e.to_errno() as isize,
+    }
 }
 
 /// # Safety
 ///
-/// Called by the kernel as `write` of an open file of `T`.
-unsafe extern "C" fn write<T: MiscDevice>(
-    file: *mut bindings::file,
-    buf: *const c_char,
-    len: usize,
-    ppos: *mut bindings::loff_t,
+/// Called by the kernel as `read_iter` of an open file of `T`.
+unsafe extern "C" fn read_iter<T: MiscDevice>(
+    kiocb: *mut bindings::kiocb,
+    iter: *mut bindings::iov_iter,
 ) -> isize {
-    // SAFETY: an operation on an open file of `T`.
-    let (device, file) = unsafe { borrow::<T>(file) };
-    let start = UserPtr::from_ptr(buf);
-    let mut reader = UserSlice::new(start, len).reader();
-    // SAFETY: `ppos` is null (a stream) or the syscall's own copy of the position.
-    let result = unsafe { with_pos(ppos, |pos| T::write(device, file, &mut reader, pos)) };
-    transferred(result, len, reader.transferred_from(start))
+    // SAFETY: the request of an operation on an open file of `T`, whose private data lives
+    // until `release`, after this call.
+    let kiocb = unsafe { Kiocb::<T::Ptr>::from_raw(kiocb) };
+    // SAFETY: the destination iterator of this `read_iter`, used only here.
+    let iov = unsafe { IovIterDest::from_raw(iter) };
+    let before = iov.len();
+    let result = T::read_iter(kiocb, iov);
+    transferred(result, before, iov.len())
+}
+
+/// # Safety
+///
+/// Called by the kernel as `write_iter` of an open file of `T`.
+unsafe extern "C" fn write_iter<T: MiscDevice>(
+    kiocb: *mut bindings::kiocb,
+    iter: *mut bindings::iov_iter,
+) -> isize {
+    // SAFETY: as in `read_iter`.
+    let kiocb = unsafe { Kiocb::<T::Ptr>::from_raw(kiocb) };
+    // SAFETY: the source iterator of this `write_iter`, used only here.
+    let iov = unsafe { IovIterSource::from_raw(iter) };
+    let before = iov.len();
+    let result = T::write_iter(kiocb, iov);
+    transferred(result, before, iov.len())
+}
+
+/// `lseek()` of a device without `llseek`: C's `no_llseek`.
+unsafe extern "C" fn no_llseek(
+    _file: *mut bindings::file,
+    _offset: bindings::loff_t,
+    _whence: c_int,
+) -> bindings::loff_t {
+    ESPIPE.to_errno().into()
 }
 
 /// # Safety
@@ -228,4 +230,18 @@ unsafe extern "C" fn poll<T: MiscDevice>(
     // the file owns until it is released.
     let mut table = unsafe { PollTable::from_raw(file, table) };
     T::poll(device, file_ref, &mut table).bits()
+}
+
+/// # Safety
+///
+/// Called by the kernel as `show_fdinfo` of an open file of `T`.
+unsafe extern "C" fn show_fdinfo<T: MiscDevice>(
+    seq_file: *mut bindings::seq_file,
+    file: *mut bindings::file,
+) {
+    // SAFETY: an operation on an open file of `T`.
+    let (device, file) = unsafe { borrow::<T>(file) };
+    // SAFETY: the `seq_file` being filled for this call, by this thread only.
+    let m = unsafe { SeqFile::from_raw(seq_file) };
+    T::show_fdinfo(device, m, file);
 }

@@ -1,4 +1,5 @@
-//! Synchronisation: [`Mutex`], [`SpinLock`], [`SpinLockIrq`], [`CondVar`], [`Arc`].
+//! Synchronisation: [`Mutex`], [`SpinLock`], [`SpinLockIrq`], [`CondVar`], [`Arc`], and
+//! [`aref::ARef`] for objects the kernel counts itself.
 //!
 //! The locks wrap the kernel's own `struct mutex` and `spinlock_t`, so lockdep, `PREEMPT_RT`
 //! (where a spinlock sleeps) and the debug options behave as for C code. Each lock site gets its
@@ -11,6 +12,7 @@
 //! ```
 
 mod arc;
+pub mod aref;
 mod condvar;
 pub mod lock;
 

@@ -13,8 +13,10 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 
 #define RING_CAPACITY 4096
@@ -72,10 +74,11 @@ static int c_misc_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static ssize_t c_misc_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+static ssize_t c_misc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct file *file = iocb->ki_filp;
 	struct c_misc_file *state = file->private_data;
-	size_t n, first;
+	size_t count = iov_iter_count(to), n, first;
 
 	if (!count)
 		return 0;
@@ -91,8 +94,7 @@ static ssize_t c_misc_read(struct file *file, char __user *buf, size_t count, lo
 	n = min(count, ring.len);
 	first = min(n, RING_CAPACITY - ring.head);
 	/* Consumed only once both pieces reached user space: a fault loses no data. */
-	if (copy_to_user(buf, ring.data + ring.head, first) ||
-	    copy_to_user(buf + first, ring.data, n - first)) {
+	if (copy_to_iter(ring.data + ring.head, first, to) + copy_to_iter(ring.data, n - first, to) < n) {
 		mutex_unlock(&ring.lock);
 		return -EFAULT;
 	}
@@ -104,10 +106,11 @@ static ssize_t c_misc_read(struct file *file, char __user *buf, size_t count, lo
 	return n;
 }
 
-static ssize_t c_misc_write(struct file *file, const char __user *buf, size_t count, loff_t *ppos)
+static ssize_t c_misc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
+	struct file *file = iocb->ki_filp;
 	struct c_misc_file *state = file->private_data;
-	size_t n, tail, first;
+	size_t count = iov_iter_count(from), n, tail, first;
 
 	if (!count)
 		return 0;
@@ -124,8 +127,7 @@ static ssize_t c_misc_write(struct file *file, const char __user *buf, size_t co
 	tail = (ring.head + ring.len) % RING_CAPACITY;
 	first = min(n, RING_CAPACITY - tail);
 	/* Stored only once both pieces arrived: a fault adds nothing. */
-	if (copy_from_user(ring.data + tail, buf, first) ||
-	    copy_from_user(ring.data, buf + first, n - first)) {
+	if (copy_from_iter(ring.data + tail, first, from) + copy_from_iter(ring.data, n - first, from) < n) {
 		mutex_unlock(&ring.lock);
 		return -EFAULT;
 	}
@@ -202,12 +204,21 @@ static __poll_t c_misc_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+static void c_misc_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct c_misc_file *state = file->private_data;
+
+	seq_printf(m, "rust_misc_read:\t%lld\n", (long long)atomic64_read(&state->bytes_read));
+	seq_printf(m, "rust_misc_written:\t%lld\n", (long long)atomic64_read(&state->bytes_written));
+}
+
 static const struct file_operations c_misc_fops = {
 	.owner = THIS_MODULE,
 	.open = c_misc_open,
 	.release = c_misc_release,
-	.read = c_misc_read,
-	.write = c_misc_write,
+	.read_iter = c_misc_read_iter,
+	.write_iter = c_misc_write_iter,
+	.show_fdinfo = c_misc_show_fdinfo,
 	.unlocked_ioctl = c_misc_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.poll = c_misc_poll,

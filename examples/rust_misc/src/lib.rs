@@ -4,14 +4,15 @@
 //! - `write()` appends. A write of at most the buffer's limit is atomic: it waits until it fits
 //!   whole (records from concurrent writers never interleave). A longer write waits for any
 //!   room and stores what fits, returning that (short) count.
-//! - `read()` takes the oldest bytes, up to the requested length, waiting while the buffer is
-//!   empty. `read()` and `write()` of 0 bytes return 0 at once.
+//! - `read()` (and `readv()`, `splice()`) takes the oldest bytes, up to the requested length,
+//!   waiting while the buffer is empty. `read()` and `write()` of 0 bytes return 0 at once.
 //! - With `O_NONBLOCK`, both fail with `EAGAIN` instead of waiting. A signal interrupts a wait:
 //!   the call fails with `EINTR`, or restarts if the handler has `SA_RESTART`.
 //! - A copy from or to a bad user address fails with `EFAULT` and changes nothing: no data is
 //!   consumed or stored.
 //! - `poll()`: readable when data is buffered, writable when there is room for a byte.
 //! - The device is a stream: `lseek()`, `pread()` and `pwrite()` fail with `ESPIPE`.
+//! - `/proc/<pid>/fdinfo/<fd>` shows how many bytes the file read and wrote.
 //! - ioctls (type `'r'`): [`RUST_MISC_GET_LEN`], [`RUST_MISC_CLEAR`], [`RUST_MISC_SET_LIMIT`],
 //!   [`RUST_MISC_XCHG_LIMIT`], [`RUST_MISC_GET_STATS`]; any other command fails with `ENOTTY`.
 
@@ -20,13 +21,15 @@
 mod ring;
 
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::fs::File;
+use kernel::fs::{File, Kiocb};
 use kernel::ioctl::{_IO, _IOC_SIZE, _IOR, _IOW, _IOWR};
-use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+use kernel::iov::{IovIterDest, IovIterSource};
+use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration, MiscDeviceShared};
 use kernel::poll::{PollMask, PollTable};
 use kernel::prelude::*;
+use kernel::seq_file::{seq_print, SeqFile};
 use kernel::sync::{lock::Backend, Guard};
-use kernel::uaccess::{UserPtr, UserSlice, UserSliceReader, UserSliceWriter};
+use kernel::uaccess::UserSlice;
 use ring::Ring;
 
 module! {
@@ -63,6 +66,16 @@ struct Shared {
 }
 
 impl Shared {
+    fn new() -> Result<Arc<Shared>> {
+        let ring = Ring::new()?;
+        let shared = pin_init!(Shared {
+            ring <- new_mutex!(ring, "rust_misc_ring"),
+            readable <- new_condvar!("rust_misc_readable"),
+            writable <- new_condvar!("rust_misc_writable"),
+        });
+        Arc::pin_init(shared, GFP_KERNEL)
+    }
+
     fn set_limit(&self, limit: u32) -> Result<u32> {
         let old = self.ring.lock().set_limit(usize::try_from(limit)?)?;
         self.writable.notify_all();
@@ -98,71 +111,77 @@ fn wait_until<B: Backend>(
 }
 
 /// The state of one open file.
-struct OpenFile {
+struct RustMisc {
     shared: Arc<Shared>,
     bytes_read: AtomicU64,
     bytes_written: AtomicU64,
 }
 
-struct RustMisc;
+impl MiscDeviceShared for RustMisc {
+    type Shared = Shared;
+}
 
 #[vtable]
 impl MiscDevice for RustMisc {
-    type Shared = Shared;
-    type Ptr = KBox<OpenFile>;
+    type Ptr = KBox<Self>;
+    const STREAM: bool = true;
 
-    fn open(shared: &Arc<Shared>, _file: &File) -> Result<KBox<OpenFile>> {
-        let state = OpenFile {
-            shared: shared.clone(),
+    fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+        let state = RustMisc {
+            shared: misc.shared().ok_or(ENODEV)?,
             bytes_read: AtomicU64::new(0),
             bytes_written: AtomicU64::new(0),
         };
         Ok(KBox::new(state, GFP_KERNEL)?)
     }
 
-    fn read(this: &OpenFile, file: &File, buf: &mut UserSliceWriter, _pos: &mut i64) -> Result {
-        if buf.is_empty() {
-            return Ok(());
+    fn read_iter(kiocb: Kiocb<'_, KBox<Self>>, iov: &mut IovIterDest<'_>) -> Result<usize> {
+        if iov.is_empty() {
+            return Ok(0);
         }
+        let this = kiocb.file();
         let shared = &this.shared;
         let mut ring = shared.ring.lock();
-        wait_until(&mut ring, &shared.readable, file, |ring| ring.len() > 0)?;
-        let n = ring.len().min(buf.len());
+        wait_until(&mut ring, &shared.readable, kiocb.filp(), |ring| ring.len() > 0)?;
+        let n = ring.len().min(iov.len());
         let (first, second) = ring.peek(n);
         // Consumed only once both pieces reached user space: a fault loses no data.
-        buf.write_slice(first)?;
-        buf.write_slice(second)?;
+        if iov.copy_to_iter(first) + iov.copy_to_iter(second) < n {
+            return Err(EFAULT);
+        }
         ring.consume(n);
         drop(ring);
         shared.writable.notify_all();
         this.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(())
+        Ok(n)
     }
 
-    fn write(this: &OpenFile, file: &File, buf: &mut UserSliceReader, _pos: &mut i64) -> Result {
-        let len = buf.len();
+    fn write_iter(kiocb: Kiocb<'_, KBox<Self>>, iov: &mut IovIterSource<'_>) -> Result<usize> {
+        let len = iov.len();
         if len == 0 {
-            return Ok(());
+            return Ok(0);
         }
+        let this = kiocb.file();
         let shared = &this.shared;
         let mut ring = shared.ring.lock();
         // A write that can fit whole waits until it does; a longer one for any room.
-        wait_until(&mut ring, &shared.writable, file, |ring| {
+        wait_until(&mut ring, &shared.writable, kiocb.filp(), |ring| {
             ring.space() >= if len <= ring.limit() { len } else { 1 }
         })?;
         let n = len.min(ring.space());
         let (first, second) = ring.room(n);
         // Stored only once both pieces arrived: a fault adds nothing.
-        buf.read_slice(first)?;
-        buf.read_slice(second)?;
+        if iov.copy_from_iter(first) + iov.copy_from_iter(second) < n {
+            return Err(EFAULT);
+        }
         ring.commit(n);
         drop(ring);
         shared.readable.notify_all();
         this.bytes_written.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(())
+        Ok(n)
     }
 
-    fn ioctl(this: &OpenFile, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+    fn ioctl(this: &RustMisc, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         let shared = &this.shared;
         let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
         match cmd {
@@ -192,7 +211,7 @@ impl MiscDevice for RustMisc {
         Ok(0)
     }
 
-    fn poll<'a>(this: &'a OpenFile, _file: &'a File, table: &mut PollTable<'a>) -> PollMask {
+    fn poll<'a>(this: &'a RustMisc, _file: &'a File, table: &mut PollTable<'a>) -> PollMask {
         table.register_wait(&this.shared.readable);
         table.register_wait(&this.shared.writable);
         let ring = this.shared.ring.lock();
@@ -205,32 +224,39 @@ impl MiscDevice for RustMisc {
         }
         mask
     }
-}
 
-struct RustMiscModule {
-    _registration: MiscDeviceRegistration<RustMisc>,
-}
-
-impl kernel::Module for RustMiscModule {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let ring = Ring::new()?;
-        let shared = Arc::pin_init(
-            pin_init!(Shared {
-                ring <- new_mutex!(ring, "rust_misc_ring"),
-                readable <- new_condvar!("rust_misc_readable"),
-                writable <- new_condvar!("rust_misc_writable"),
-            }),
-            GFP_KERNEL,
-        )?;
-        let options = MiscDeviceOptions::new(c"rust_misc").mode(0o666);
-        let registration = MiscDeviceRegistration::register(options, shared)?;
-        pr_info!("registered /dev/rust_misc (minor {})\n", registration.minor());
-        Ok(RustMiscModule { _registration: registration })
+    fn show_fdinfo(this: &RustMisc, m: &SeqFile, _file: &File) {
+        seq_print!(m, "rust_misc_read:\t{}\n", this.bytes_read.load(Ordering::Relaxed));
+        seq_print!(m, "rust_misc_written:\t{}\n", this.bytes_written.load(Ordering::Relaxed));
     }
 }
 
-impl Drop for RustMiscModule {
-    fn drop(&mut self) {
+#[pin_data(PinnedDrop)]
+struct RustMiscModule {
+    #[pin]
+    registration: MiscDeviceRegistration<RustMisc>,
+}
+
+impl kernel::InPlaceModule for RustMiscModule {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        let options = MiscDeviceOptions { name: c"rust_misc" };
+        try_pin_init!(RustMiscModule {
+            registration <- MiscDeviceRegistration::register_with(options, 0o666, Shared::new()?),
+        })
+        .pin_chain(|module| {
+            dev_info!(
+                module.registration.device(),
+                "registered /dev/rust_misc (minor {})\n",
+                module.registration.minor()
+            );
+            Ok(())
+        })
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for RustMiscModule {
+    fn drop(self: Pin<&mut Self>) {
         pr_info!("removing /dev/rust_misc\n");
     }
 }

@@ -36,10 +36,9 @@ struct Ops;
 
 #[vtable]
 impl MiscDevice for Ops {
-    type Shared = ();
     type Ptr = KBox<()>;
 
-    fn open(_shared: &Arc<()>, _file: &File) -> Result<KBox<()>> {
+    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<()>> {
         Ok(KBox::new((), GFP_KERNEL)?)
     }
 
@@ -59,13 +58,15 @@ impl MiscDevice for Ops {
     }
 }
 
+#[pin_data]
 struct RustOps {
+    #[pin]
     _registration: MiscDeviceRegistration<Ops>,
 }
 
-impl kernel::Module for RustOps {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let options = MiscDeviceOptions::new(c"rust_ops").mode(0o666);
-        Ok(RustOps { _registration: MiscDeviceRegistration::register(options, Arc::new((), GFP_KERNEL)?)? })
+impl kernel::InPlaceModule for RustOps {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        let options = MiscDeviceOptions { name: c"rust_ops" };
+        try_pin_init!(RustOps { _registration <- MiscDeviceRegistration::register(options) })
     }
 }

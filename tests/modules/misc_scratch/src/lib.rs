@@ -6,21 +6,19 @@
 //! new one with fresh memory and returns its generation. Each generation's memory logs when it
 //! is freed, which must be when the last file using it is closed.
 //!
-//! `/dev/misc_scratch_cursor` misuses the user-memory cursors it is given, as a buggy driver
-//! may: its `read` and `write` move 3 and 2 bytes, then replace the cursor with one of their own
-//! (empty for an even length, of 1 MiB at address 0 for an odd one); a read of 64 bytes instead
-//! writes 3 bytes, then ignores the error of a second copy that faults. The count `read()` and
-//! `write()` return must be the bytes that really moved through the cursor the driver was given,
-//! and never more than asked for.
+//! `/dev/misc_scratch_cursor` misreports its counts, as a buggy driver may: its `read_iter` and
+//! `write_iter` move 3 and 2 bytes and claim 1 MiB more than asked for and `usize::MAX`; a read of
+//! 64 bytes writes 3 bytes, then ignores that a second copy faulted, and claims 64. The count
+//! `read()` and `write()` return must be the bytes that really moved through the I/O vector.
 
 #![no_std]
 
 use core::sync::atomic::{AtomicU32, Ordering};
-use kernel::fs::{File, SeekFrom};
+use kernel::fs::{File, Kiocb, SeekFrom};
 use kernel::ioctl::_IO;
-use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+use kernel::iov::{IovIterDest, IovIterSource};
+use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration, MiscDeviceShared};
 use kernel::prelude::*;
-use kernel::uaccess::{UserPtr, UserSlice, UserSliceReader, UserSliceWriter};
 
 module! {
     type: MiscScratch,
@@ -55,30 +53,43 @@ fn span(pos: i64, len: usize) -> Result<core::ops::Range<usize>> {
 
 struct Scratch;
 
+impl MiscDeviceShared for Scratch {
+    type Shared = Memory;
+}
+
+/// The bytes moved by a copy of `wanted` bytes that moved `copied`: `EFAULT` if none did.
+fn moved(copied: usize, wanted: usize) -> Result<usize> {
+    if copied == 0 && wanted > 0 {
+        return Err(EFAULT);
+    }
+    Ok(copied)
+}
+
 #[vtable]
 impl MiscDevice for Scratch {
-    type Shared = Memory;
     type Ptr = Arc<Memory>;
 
-    fn open(shared: &Arc<Memory>, _file: &File) -> Result<Arc<Memory>> {
-        Ok(shared.clone())
+    fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Memory>> {
+        misc.shared().ok_or(ENODEV)
     }
 
-    fn read(this: &Memory, _file: &File, buf: &mut UserSliceWriter, pos: &mut i64) -> Result {
-        let range = span(*pos, buf.len())?;
-        buf.write_slice(&this.bytes.lock()[range.clone()])?;
-        *pos += range.len() as i64;
-        Ok(())
+    fn read_iter(mut kiocb: Kiocb<'_, Arc<Memory>>, iov: &mut IovIterDest<'_>) -> Result<usize> {
+        let range = span(kiocb.ki_pos(), iov.len())?;
+        let wanted = range.len();
+        let n = moved(iov.copy_to_iter(&kiocb.file().bytes.lock()[range]), wanted)?;
+        *kiocb.ki_pos_mut() += n as i64;
+        Ok(n)
     }
 
-    fn write(this: &Memory, _file: &File, buf: &mut UserSliceReader, pos: &mut i64) -> Result {
-        let range = span(*pos, buf.len())?;
-        if range.is_empty() && !buf.is_empty() {
+    fn write_iter(mut kiocb: Kiocb<'_, Arc<Memory>>, iov: &mut IovIterSource<'_>) -> Result<usize> {
+        let range = span(kiocb.ki_pos(), iov.len())?;
+        if range.is_empty() && !iov.is_empty() {
             return Err(ENOSPC);
         }
-        buf.read_slice(&mut this.bytes.lock()[range.clone()])?;
-        *pos += range.len() as i64;
-        Ok(())
+        let wanted = range.len();
+        let n = moved(iov.copy_from_iter(&mut kiocb.file().bytes.lock()[range]), wanted)?;
+        *kiocb.ki_pos_mut() += n as i64;
+        Ok(n)
     }
 
     fn llseek(_this: &Memory, file: &File, from: SeekFrom) -> Result<i64> {
@@ -86,50 +97,56 @@ impl MiscDevice for Scratch {
     }
 }
 
-/// The replacement cursor of `/dev/misc_scratch_cursor` for a transfer of `len` bytes.
-fn replacement(len: usize) -> UserSlice {
-    UserSlice::new(UserPtr::from_addr(0), if len % 2 == 0 { 0 } else { 1 << 20 })
-}
-
 struct Cursor;
+
+impl MiscDeviceShared for Cursor {
+    type Shared = Control;
+}
 
 #[vtable]
 impl MiscDevice for Cursor {
-    type Shared = Control;
     type Ptr = Arc<Control>;
+    const STREAM: bool = true;
 
-    fn open(shared: &Arc<Control>, _file: &File) -> Result<Arc<Control>> {
-        Ok(shared.clone())
+    fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Control>> {
+        misc.shared().ok_or(ENODEV)
     }
 
-    fn read(_this: &Control, _file: &File, buf: &mut UserSliceWriter, _pos: &mut i64) -> Result {
-        let len = buf.len();
-        buf.write_slice(&b"abc"[..len.min(3)])?;
+    fn read_iter(_kiocb: Kiocb<'_, Arc<Control>>, iov: &mut IovIterDest<'_>) -> Result<usize> {
+        let len = iov.len();
+        iov.copy_to_iter(&b"abc"[..len.min(3)]);
         if len == 64 {
             // Faults where user space left a hole after the first 3 bytes; ignored.
-            let _ = buf.write_slice(&[b'x'; 61]);
-        } else {
-            *buf = replacement(len).writer();
+            iov.copy_to_iter(&[b'x'; 61]);
+            return Ok(len);
         }
-        Ok(())
+        Ok(len + (1 << 20))
     }
 
-    fn write(_this: &Control, _file: &File, buf: &mut UserSliceReader, _pos: &mut i64) -> Result {
-        let len = buf.len();
-        buf.skip(len.min(2))?;
-        *buf = replacement(len).reader();
-        Ok(())
+    fn write_iter(_kiocb: Kiocb<'_, Arc<Control>>, iov: &mut IovIterSource<'_>) -> Result<usize> {
+        iov.advance(2);
+        Ok(usize::MAX)
     }
 }
 
 #[pin_data]
 struct Control {
     #[pin]
-    scratch: Mutex<Option<MiscDeviceRegistration<Scratch>>>,
+    scratch: Mutex<Option<Pin<KBox<MiscDeviceRegistration<Scratch>>>>>,
     generations: AtomicU32,
 }
 
 impl Control {
+    /// The control state, with the first generation of `/dev/misc_scratch` registered.
+    fn new() -> Result<Arc<Control>> {
+        let control = Arc::pin_init(
+            pin_init!(Control { scratch <- new_mutex!(None), generations: AtomicU32::new(1) }),
+            GFP_KERNEL,
+        )?;
+        control.add()?;
+        Ok(control)
+    }
+
     fn add(&self) -> Result<u32> {
         let mut scratch = self.scratch.lock();
         if scratch.is_some() {
@@ -138,8 +155,9 @@ impl Control {
         let generation = self.generations.fetch_add(1, Ordering::Relaxed);
         let memory = pin_init!(Memory { bytes <- new_mutex!([0; SIZE]), generation: generation });
         let memory = Arc::pin_init(memory, GFP_KERNEL)?;
-        let options = MiscDeviceOptions::new(c"misc_scratch").mode(0o666);
-        *scratch = Some(MiscDeviceRegistration::register(options, memory)?);
+        let options = MiscDeviceOptions { name: c"misc_scratch" };
+        let registration = MiscDeviceRegistration::register_with(options, 0o666, memory);
+        *scratch = Some(KBox::try_pin_init(registration, GFP_KERNEL)?);
         Ok(generation)
     }
 
@@ -152,13 +170,16 @@ impl Control {
 
 struct Ctl;
 
+impl MiscDeviceShared for Ctl {
+    type Shared = Control;
+}
+
 #[vtable]
 impl MiscDevice for Ctl {
-    type Shared = Control;
     type Ptr = Arc<Control>;
 
-    fn open(shared: &Arc<Control>, _file: &File) -> Result<Arc<Control>> {
-        Ok(shared.clone())
+    fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Control>> {
+        misc.shared().ok_or(ENODEV)
     }
 
     fn ioctl(this: &Control, _file: &File, cmd: u32, _arg: usize) -> Result<isize> {
@@ -170,29 +191,37 @@ impl MiscDevice for Ctl {
     }
 }
 
+#[pin_data(PinnedDrop)]
 struct MiscScratch {
     control: Arc<Control>,
-    _ctl: MiscDeviceRegistration<Ctl>,
-    _cursor: MiscDeviceRegistration<Cursor>,
+    #[pin]
+    ctl: MiscDeviceRegistration<Ctl>,
+    #[pin]
+    cursor: MiscDeviceRegistration<Cursor>,
 }
 
-impl kernel::Module for MiscScratch {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let control = Arc::pin_init(
-            pin_init!(Control { scratch <- new_mutex!(None), generations: AtomicU32::new(1) }),
-            GFP_KERNEL,
-        )?;
-        control.add()?;
-        let options = MiscDeviceOptions::new(c"misc_scratch_ctl").mode(0o600);
-        let ctl = MiscDeviceRegistration::register(options, control.clone())?;
-        let options = MiscDeviceOptions::new(c"misc_scratch_cursor").mode(0o666);
-        let cursor = MiscDeviceRegistration::register(options, control.clone())?;
-        Ok(MiscScratch { control, _ctl: ctl, _cursor: cursor })
+impl kernel::InPlaceModule for MiscScratch {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        let control = Control::new();
+        try_pin_init!(MiscScratch {
+            control: control.clone()?,
+            ctl <- MiscDeviceRegistration::register_with(
+                MiscDeviceOptions { name: c"misc_scratch_ctl" },
+                0o600,
+                control.clone()?,
+            ),
+            cursor <- MiscDeviceRegistration::register_with(
+                MiscDeviceOptions { name: c"misc_scratch_cursor" },
+                0o666,
+                control.clone()?,
+            ),
+        })
     }
 }
 
-impl Drop for MiscScratch {
-    fn drop(&mut self) {
+#[pinned_drop]
+impl PinnedDrop for MiscScratch {
+    fn drop(self: Pin<&mut Self>) {
         // Not through `Control`'s own drop: the control device's registration holds a clone.
         let _ = self.control.remove();
         pr_info!("unloaded\n");
