@@ -29,6 +29,9 @@
 //! ```
 
 #![no_std]
+// `Arc<dyn Trait>`, as upstream's: unsizing coercions of a custom pointer are unstable. The kernel
+// target is always built with `RUSTC_BOOTSTRAP=1` (for `-Zbuild-std`); host builds go without.
+#![cfg_attr(target_os = "none", feature(coerce_unsized, unsize))]
 #![warn(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc as alloc_crate;
@@ -37,6 +40,8 @@ pub mod alloc;
 pub mod bindings;
 pub mod device;
 pub mod error;
+pub mod ffi;
+pub mod fmt;
 pub mod fs;
 pub mod init;
 pub mod ioctl;

@@ -23,6 +23,7 @@ use core::ffi::{c_int, CStr};
 use core::fmt::{self, Write};
 
 pub mod args;
+mod dbg;
 
 #[doc(hidden)]
 pub use macros::printk;

@@ -5,8 +5,9 @@ use crate::bindings;
 use crate::init::{InPlaceInit, Init, PinInit};
 use crate::types::{ForeignOwnable, Opaque};
 use core::ffi::c_void;
+use core::fmt;
 use core::marker::PhantomData;
-use core::ops::Deref;
+use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
 #[repr(C)]
@@ -87,6 +88,10 @@ impl<T> InPlaceInit<T> for Arc<T> {
     }
 }
 
+// Lets an `Arc<T>` become an `Arc<dyn Trait>` for any trait `T` implements, as a `Box` can.
+#[cfg(target_os = "none")]
+impl<T: ?Sized + core::marker::Unsize<U>, U: ?Sized> core::ops::CoerceUnsized<Arc<U>> for Arc<T> {}
+
 impl<T: ?Sized> Arc<T> {
     fn inner(&self) -> &ArcInner<T> {
         // SAFETY: the allocation lives as long as this `Arc` (type invariant).
@@ -143,5 +148,89 @@ impl<T: 'static> ForeignOwnable for Arc<T> {
         // INVARIANT: C gives back the reference `into_foreign` handed over.
         // SAFETY: `ptr` came from `into_foreign`, so it is non-null.
         Arc { ptr: unsafe { NonNull::new_unchecked(ptr.cast()) }, _owns: PhantomData }
+    }
+}
+
+/// Formats the value, so an `Arc<dyn Display>` prints what it points to.
+///
+/// ```ignore,kernel
+/// use core::fmt::Display;
+/// let answer: Arc<dyn Display> = Arc::new(42, GFP_KERNEL)?;
+/// pr_info!("the answer is {}\n", answer);
+/// ```
+impl<T: fmt::Display + ?Sized> fmt::Display for Arc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T: fmt::Debug + ?Sized> fmt::Debug for Arc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// An [`Arc`] known to be the only reference to its data, which may therefore be changed in
+/// place; turned into an ordinary `Arc` (with `into()`) once it is to be shared.
+///
+/// ```ignore,kernel
+/// # use kernel::sync::UniqueArc;
+/// let mut unique = UniqueArc::new(KVec::<u32>::new(), GFP_KERNEL)?;
+/// unique.push(7, GFP_KERNEL)?;
+/// let shared: Arc<KVec<u32>> = unique.into();
+/// assert_eq!(&shared[..], &[7]);
+/// ```
+///
+/// # Invariants
+///
+/// `inner`'s count is one: no other `Arc` to the allocation exists.
+pub struct UniqueArc<T: ?Sized> {
+    inner: Arc<T>,
+}
+
+impl<T> UniqueArc<T> {
+    /// Allocates with `flags` and moves `value` in.
+    ///
+    /// ```ignore,kernel
+    /// # use kernel::sync::UniqueArc;
+    /// let counter = UniqueArc::new(0u64, GFP_KERNEL)?;
+    /// ```
+    pub fn new(value: T, flags: Flags) -> Result<Self, AllocError> {
+        // INVARIANT: a new `Arc` is the only reference.
+        Ok(UniqueArc { inner: Arc::new(value, flags)? })
+    }
+}
+
+impl<T: ?Sized> From<UniqueArc<T>> for Arc<T> {
+    fn from(unique: UniqueArc<T>) -> Self {
+        unique.inner
+    }
+}
+
+impl<T: ?Sized> Deref for UniqueArc<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: ?Sized> DerefMut for UniqueArc<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the allocation is alive (`Arc`'s invariant) and this is its only reference
+        // (type invariant), borrowed mutably through `self`.
+        unsafe { &mut (*self.inner.ptr.as_ptr()).data }
+    }
+}
+
+impl<T: fmt::Display + ?Sized> fmt::Display for UniqueArc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+impl<T: fmt::Debug + ?Sized> fmt::Debug for UniqueArc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
     }
 }

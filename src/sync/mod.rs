@@ -16,7 +16,7 @@ pub mod aref;
 mod condvar;
 pub mod lock;
 
-pub use arc::Arc;
+pub use arc::{Arc, UniqueArc};
 pub use condvar::CondVar;
 pub use lock::mutex::Mutex;
 pub use lock::spinlock::{SpinLock, SpinLockIrq};
