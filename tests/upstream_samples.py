@@ -117,7 +117,7 @@ def misc_device_checks(results, kernel, guest):
                 ioctl, "-> Copying data to userspace (value: 1)", ioctl, "-> IOCTL not recognised: 31744",
                 "Exiting the Rust Misc Device Sample"]
     device = [t for t in texts if t.startswith("misc rust-misc-device: ")]
-    errors = [l for l in lines if "IOCTL not recognised" in l and l.startswith("<3>")]
+    errors = [l for l in lines if "IOCTL not recognised: 31744" in l and l.startswith("<3>")]
     results.check(f"{kernel.name}: rust_misc_device prints its messages about its device (dev_info!, dev_err!)",
                   "rust_misc_device: Initialising Rust Misc Device Sample" in texts and len(errors) == 1
                   and [t.split(": ", 1)[1] for t in device[:len(expected)]] == expected, "\n".join(lines))
