@@ -97,6 +97,11 @@ def guest_checks(results, kernel, guest):
     in_order = not missing and [texts.index(e) for e in expected] == sorted(texts.index(e) for e in expected)
     results.check(f"{name}: failing in-kernel tests are reported with file:line and values, in order",
                   in_order, f"missing: {missing}\n{tail(log, 40)}")
+    _, passed, failed, skipped, bad = parse_ktap(log.splitlines())
+    results.check(f"{name}: the KTAP reader goes on past a test's own output, to the last suite",
+                  (sorted(passed), sorted(failed), skipped, bad) ==
+                  (["only_passes", "passes", "passes_after_failures"], ["assert_fails", "eq_fails", "returns_err"],
+                   ["skipped"], ["kunit_fail"]) and "printed by a test" in log, f"{passed} {failed} {skipped} {bad}")
     results.check(f"{name}: a failed assertion returns from its test (nothing after it runs)",
                   not any("not reached" in t for t in texts), log)
     out = guest.output("kunit-fail")

@@ -37,25 +37,30 @@ class LocalKernel(Kernel):
 
 def parse_ktap(log_lines):
     """The KTAP lines of the kernel log and the tests in them: (lines, passed, failed, skipped,
-    failed suites)."""
+    failed suites). As in KTAP (and kunit_tool), a line that is not KTAP inside a run, such as
+    what a test printed, is not part of the results and does not end them; a run ends with the
+    last top-level result its plan announced."""
     lines, passed, failed, skipped, bad_suites = [], [], [], [], []
-    inside = False
+    inside, planned, results = False, None, 0
     for raw in log_lines:
         line = message_text(raw)
         if line == "KTAP version 1":
-            inside = True
-        if not inside:
-            continue
-        if not (line.startswith(("KTAP", "1..", "ok ", "not ok ", "# ", "    "))):
-            inside = False
+            inside, planned, results = True, None, 0
+        if not inside or not line.startswith(("KTAP", "1..", "ok ", "not ok ", "# ", "    ")):
             continue
         lines.append(line)
+        if line.startswith("1..") and planned is None:
+            planned = int(line[3:].split()[0]) if line[3:].split() else 0
         m = TEST_LINE.match(line)
         if m:
             (skipped if m.group(3) else passed if m.group(1) == "ok" else failed).append(m.group(2))
         m = SUITE_LINE.match(line)
-        if m and m.group(1) == "not ok":
-            bad_suites.append(m.group(2))
+        if m:
+            results += 1
+            if m.group(1) == "not ok":
+                bad_suites.append(m.group(2))
+        if planned is not None and results >= planned:
+            inside = False
     return lines, passed, failed, skipped, bad_suites
 
 
