@@ -117,7 +117,28 @@ bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r)
 	return refcount_dec_and_test(r);
 }
 
+/* A macro: the initialiser of a refcount_t, as a value. */
+refcount_t kmod_rs_helper_REFCOUNT_INIT(int n)
+{
+	return (refcount_t)REFCOUNT_INIT(n);
+}
+
+void kmod_rs_helper_refcount_dec(refcount_t *r)
+{
+	refcount_dec(r);
+}
+
 #endif /* RUST_HELPERS_REFCOUNT */
+
+#ifdef RUST_HELPERS_COMPLETION
+
+/* A static inline. */
+void kmod_rs_helper_init_completion(struct completion *x)
+{
+	init_completion(x);
+}
+
+#endif /* RUST_HELPERS_COMPLETION */
 
 #ifdef RUST_HELPERS_MUTEX
 
@@ -325,3 +346,12 @@ size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i)
 }
 
 #endif /* RUST_HELPERS_UIO */
+
+#ifdef RUST_HELPERS_JUMP_LABEL
+
+int kmod_rs_helper_static_key_count(struct static_key *key)
+{
+	return static_key_count(key);
+}
+
+#endif /* RUST_HELPERS_JUMP_LABEL */

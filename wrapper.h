@@ -9,11 +9,13 @@
 #define RUST_HELPERS_WRAPPER_H
 
 #include <linux/bug.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
+#include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/preempt.h>
@@ -49,6 +51,11 @@ int kmod_rs_helper_put_user(const void *val, void __user *ptr, size_t size);
 void kmod_rs_helper_refcount_set(refcount_t *r, int n);
 void kmod_rs_helper_refcount_inc(refcount_t *r);
 bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r);
+refcount_t kmod_rs_helper_REFCOUNT_INIT(int n);
+void kmod_rs_helper_refcount_dec(refcount_t *r);
+
+/* <linux/completion.h> */
+void kmod_rs_helper_init_completion(struct completion *x);
 
 /* <linux/mutex.h> */
 void kmod_rs_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key);
@@ -99,5 +106,8 @@ void kmod_rs_helper_might_sleep(void);
 const char *kmod_rs_helper_dev_name(const struct device *dev);
 
 size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i);
+
+/* <linux/jump_label.h>: whether a static key is on (a tracepoint's, for declare_trace!). */
+int kmod_rs_helper_static_key_count(struct static_key *key);
 
 #endif /* RUST_HELPERS_WRAPPER_H */

@@ -189,8 +189,11 @@ def scratch_workspace():
         shutil.rmtree(copy, ignore_errors=True)
         shutil.copytree(ROOT / source, copy, ignore=shutil.ignore_patterns("*.o", "*.ko", "*.a", ".*", "*.mod*",
                                                                            "Module.symvers", "modules.order"))
+        # A path out of the module's directory (the Kbuild fragment, the uapi header of rust_misc)
+        # is relative to the original: made absolute for the copy.
         kbuild = (copy / "Kbuild").read_text()
-        (copy / "Kbuild").write_text(re.sub(r"include \S*/kbuild/", f"include {ROOT}/kbuild/", kbuild))
+        (copy / "Kbuild").write_text(re.sub(r"\$\(src\)/((?:\.\./)+\S*)",
+                                            lambda m: str((ROOT / source / m.group(1)).resolve()), kbuild))
         if (copy / "Cargo.toml").exists():
             manifest = (copy / "Cargo.toml").read_text()
             (copy / "Cargo.toml").write_text(re.sub(r'kernel = \{ path = "[^"]*" \}', f'kernel = {{ path = "{ROOT}" }}',

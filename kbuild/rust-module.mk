@@ -5,10 +5,10 @@
 #     include $(src)/<path to this repository>/kbuild/rust-module.mk
 #
 # The crate is a staticlib named after the module. cargo builds it, with core and alloc, using
-# the kernel's code-generation flags (rustflags.mk); it becomes the module object <module>.o,
-# which objtool checks and annotates (ORC, return and retpoline sites, ...) as it does C objects.
-# Kbuild then does what it does for any module: modpost, the .mod.c file, vermagic, modversions
-# CRCs, the .ko. Pass RUSTC=/CARGO= on the make command line to choose the toolchain, and
+# the kernel's code-generation flags (rustflags.mk); it becomes an object of the module <module>.o,
+# beside the C objects the Kbuild file names in <module>-y, and objtool checks and annotates it
+# (ORC, return and retpoline sites, ...) as it does C objects. Kbuild then does what it does for
+# any module: modpost, the .mod.c file, vermagic, modversions CRCs, the .ko. Pass RUSTC=/CARGO= on the make command line to choose the toolchain, and
 # KUNIT=1 to build the crate's in-kernel tests in (its `kunit` feature).
 
 rust-module := $(obj-m:.o=)
@@ -54,11 +54,20 @@ $(rust-archive): FORCE
 	$(call cmd,rustc_version)
 	+$(call cmd,cargo)
 
-rust-objtool = $(if $(CONFIG_OBJTOOL), ; $(objtool) \
-	$(filter-out --link --module,$(objtool-args)) --link --module $@)
+# The crate becomes one object of the module, which Kbuild links with the module's C objects, if
+# any (`<module>-y := a.o b.o` in the crate's Kbuild file, before this include), as it links any
+# composite module, and checks with objtool as it checks C objects: the archive's members that
+# `init_module` and `cleanup_module` need become that object.
+rust-object := $(rust-module).rust.o
+$(rust-module)-y := $(rust-object) $($(rust-module)-y) $($(rust-module)-objs)
+$(rust-module)-objs :=
 
-quiet_cmd_rust_module = LD [M]  $@
-      cmd_rust_module = $(LD) $(KBUILD_LDFLAGS) -r -o $@ -u init_module -u cleanup_module $< $(rust-objtool)
+# objtool runs where Kbuild would run it on a C object (`objtool-enabled`), with `--link`: the
+# object is linked from the crate's and the C helpers' objects.
+rust-objtool = $(if $(objtool-enabled), ; $(objtool) $(filter-out --link,$(objtool-args)) --link $@)
 
-$(obj)/$(rust-module).o: $(rust-archive) FORCE
-	$(call if_changed,rust_module)
+quiet_cmd_rust_object = LD [M]  $@
+      cmd_rust_object = $(LD) $(KBUILD_LDFLAGS) -r -o $@ -u init_module -u cleanup_module $< $(rust-objtool)
+
+$(obj)/$(rust-object): $(rust-archive) FORCE
+	$(call if_changed,rust_object)

@@ -62,6 +62,9 @@ const FUNCTIONS: &[&str] = &[
     "seq_write",
     "vfree",
     "kvfree",
+    "schedule_timeout",
+    "complete_all",
+    "wait_for_completion",
 ];
 /// Functions of [`FUNCTIONS`] that some configurations declare only as macros (the Rust code
 /// calls a C helper there instead): not required.
@@ -99,6 +102,8 @@ const TYPES: &[&str] = &[
     "work_struct",
     "lock_class_key",
     "refcount_struct",
+    "completion",
+    "tracepoint",
     // Typedefs the C helpers use in their signatures.
     "poll_table",
     "wait_queue_head_t",
@@ -181,6 +186,7 @@ const LAYOUTS: &[TypeLayout<'_>] = &[
     ),
     ("struct miscdevice", &["minor", "name", "fops", "this_device", "mode"]),
     ("struct kiocb", &["ki_filp", "ki_pos"]),
+    ("struct tracepoint", &["key"]),
     ("struct file", &["f_op", "private_data", "f_flags", "f_pos"]),
     ("gfp_t", &[]),
 ];

@@ -5,6 +5,7 @@
  */
 
 #include <generated/utsrelease.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
@@ -27,6 +28,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/timer.h>
+#include <linux/tracepoint-defs.h>
 #include <linux/uio.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>

@@ -59,6 +59,7 @@ pub mod seq_file;
 pub mod str;
 pub mod sync;
 pub mod time;
+pub mod tracepoint;
 pub mod transmute;
 pub mod types;
 pub mod uaccess;

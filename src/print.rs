@@ -3,8 +3,8 @@
 //! A message whose placeholders are plain (`{}`, `{:?}`, `{:x}`, `{:#x}`, `{:X}`) and whose
 //! arguments are integers, `bool`s, `str`s or `CStr`s is printed as C prints it: one `_printk`
 //! call with a format built at compile time (`"\x01" "6" "hello: iteration %u of %u\n"`), the
-//! arguments as C varargs ([`args`]). No `core::fmt` code is involved, and printk formats the
-//! message once.
+//! arguments as C varargs (the hidden module `args`). No `core::fmt` code is involved, and printk
+//! formats the message once.
 //!
 //! Other messages are formatted with `core::fmt` into a bounded buffer on the stack and handed
 //! to printk with `"%.*s"` (the kernel's own `%pA` exists only with `CONFIG_RUST`). A message
@@ -22,6 +22,8 @@ use crate::bindings;
 use core::ffi::{c_int, CStr};
 use core::fmt::{self, Write};
 
+// Reached by the expansion of `pr_*!` (the `printk` macro) and by doc examples, not an API.
+#[doc(hidden)]
 pub mod args;
 mod dbg;
 

@@ -24,6 +24,18 @@ pub struct Opaque<T> {
 }
 
 impl<T> Opaque<T> {
+    /// An object holding `value`, for C objects that may be built by value (before C code
+    /// shares them).
+    ///
+    /// ```
+    /// let counter = kernel::types::Opaque::new(7u32);
+    /// // SAFETY: `counter` holds a `u32`, and nothing else accesses it.
+    /// assert_eq!(unsafe { *counter.get() }, 7);
+    /// ```
+    pub const fn new(value: T) -> Self {
+        Opaque { value: UnsafeCell::new(MaybeUninit::new(value)), _pin: PhantomPinned }
+    }
+
     /// An uninitialised object, for C to initialise in place.
     pub const fn uninit() -> Self {
         Opaque { value: UnsafeCell::new(MaybeUninit::uninit()), _pin: PhantomPinned }

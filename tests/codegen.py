@@ -144,8 +144,10 @@ def endbr_on_address_taken(obj):
 
 
 def padded_functions(obj):
-    """With CALL_PADDING every function has its padding, which objtool names __pfx_<function>."""
-    funcs = {name for name in obj.functions.values() if not name.startswith("__pfx_")}
+    """With CALL_PADDING every function has its padding, which objtool names __pfx_<function>.
+    Static-call trampolines (`__SCT__*`, which the kernel's tracepoint header emits into
+    .static_call.text of any module with a tracepoint, C ones too) are jump slots, not functions."""
+    funcs = {name for name in obj.functions.values() if not name.startswith(("__pfx_", "__SCT__"))}
     bad = sorted(f for f in funcs if f"__pfx_{f}" not in obj.symbols)
     return bool(funcs) and not bad, f"unpadded: {', '.join(bad[:5])}"
 

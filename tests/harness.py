@@ -106,6 +106,13 @@ class Kernel:
         cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *targets]
         return self.run(cmd, directory, env=env)
 
+    def has_file(self, relative):
+        """Whether the kernel's headers have `relative` (e.g. `include/linux/x.h`): in the build
+        tree, or in the source tree its Makefile includes (Debian's -common package)."""
+        includes = re.findall(r"^include (\S+)/Makefile$", (self.kdir / "Makefile").read_text(), re.M)
+        trees = [self.kdir, *map(Path, includes)]
+        return any((tree / relative).exists() for tree in trees)
+
     def enabled(self, *options):
         """Whether any of the options is `y`."""
         return any(self.config.get(o) == "y" for o in options)
@@ -252,14 +259,20 @@ def compile_checks(results, toolchain, kernel, subject, cases):
             results.check(f"host: {subject} rejects {what}", status != 0 and expected in out, tail(out, 12))
 
 
+# The uapi header of examples/rust_misc's device, which the programs driving it include.
+RUST_MISC_UAPI = ROOT / "examples/rust_misc/include/uapi"
+
+
 def guest_program(name, flags=(), directory=ROOT / "tests/guest"):
-    """Compiles <directory>/<name>.c (tests/guest by default) into a static binary for the guest,
-    with extra gcc `flags`; returns its path."""
-    source = directory / f"{name}.c"
+    """Compiles <directory>/<name>.c, or every .c file of the directory <directory>/<name>
+    (tests/guest by default), into a static binary for the guest, with extra gcc `flags` and
+    RUST_MISC_UAPI on the include path; returns its path."""
+    source = directory / name
+    sources = sorted(source.glob("*.c")) if source.is_dir() else [directory / f"{name}.c"]
     binary = ROOT / "target/guest" / name
     binary.parent.mkdir(parents=True, exist_ok=True)
-    status, out = run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-pthread", *flags, "-o", str(binary),
-                       str(source)])
+    status, out = run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-pthread", f"-I{RUST_MISC_UAPI}", *flags,
+                       "-o", str(binary), *map(str, sources)])
     if status != 0:
         raise RuntimeError(f"compiling {source}:\n{out}")
     return binary

@@ -1,9 +1,9 @@
 """Tests of misc devices, user memory, ioctl and poll: examples/rust_misc and
-tests/modules/misc_scratch, driven from user space by tests/guest/misc_test.c."""
+tests/modules/misc_scratch, driven from user space by tests/guest/misc_test/."""
 
 import re
 
-from harness import compile_checks, guest_program, tail
+from harness import ROOT, RUST_MISC_UAPI, compile_checks, guest_program, run, tail
 
 MODULES = ["examples/rust_misc", "tests/modules/misc_scratch"]
 
@@ -20,8 +20,10 @@ SPLAT = re.compile(r"WARNING:|BUG:|Oops|general protection|Call Trace|possible c
                    r"possible recursive locking|INFO: task .* blocked|list_(add|del) corruption")
 
 
-# A freestanding i386 program: the build host has no 32-bit C library.
-COMPAT32_FLAGS = ["-m32", "-nostdlib", "-ffreestanding", "-fno-pic", "-no-pie", "-fno-stack-protector"]
+# A freestanding i386 program: the build host has no 32-bit C library. Nor 32-bit kernel headers,
+# but x86's <asm/...> serve i386 and x86_64 alike: the 64-bit ones, after the usual directories.
+COMPAT32_FLAGS = ["-m32", "-nostdlib", "-ffreestanding", "-fno-pic", "-no-pie", "-fno-stack-protector",
+                  "-idirafter", "/usr/include/x86_64-linux-gnu"]
 
 
 def guest_steps(guest, modules, kernel):
@@ -146,6 +148,49 @@ MISC_CASES = [
 
 def host_checks(results, toolchain, kernel):
     """What a misc device's types refuse: state shared between tasks must be `Sync`, and a wait
-    queue registered with poll must live as long as the file."""
+    queue registered with poll must live as long as the file. And that rust_misc's Rust side of
+    its interface says what its C header says."""
     compile_checks(results, toolchain, kernel, "a misc device",
                    [(what, MISC_CRATE.format(**parts), error) for what, parts, error in MISC_CASES])
+    compile_checks(results, toolchain, kernel, "examples/rust_misc/src/uapi.rs", uapi_cases())
+
+
+def header_values():
+    """[(name, value)] of each `#define RUST_MISC_*` of rust_misc's uapi header, as C evaluates
+    it: printed by a program built with the header (static, so it runs on the host too)."""
+    names = re.findall(r"^#define (RUST_MISC_\w+)\s", (RUST_MISC_UAPI / "rust_misc.h").read_text(), re.M)
+    work = ROOT / "target/host"
+    work.mkdir(parents=True, exist_ok=True)
+    prints = "".join(f'\tprintf("%llu\\n", (unsigned long long)({name}));\n' for name in names)
+    (work / "rust_misc_uapi.c").write_text(f'#include <stdio.h>\n#include "rust_misc.h"\n\n'
+                                           f"int main(void)\n{{\n{prints}\treturn 0;\n}}\n")
+    status, out = run([str(guest_program("rust_misc_uapi", directory=work))])
+    if status != 0:
+        raise RuntimeError(f"the program printing rust_misc.h's values failed:\n{out}")
+    return list(zip(names, map(int, out.split())))
+
+
+# The Rust twin of each value of the header, asserted equal at compile time.
+UAPI_CRATE = """#![no_std]
+#[path = "{path}"]
+pub mod uapi;
+{asserts}"""
+UAPI_ASSERT = 'const _: () = assert!(uapi::{name} as u64 == {value:#x}, "{name} differs from rust_misc.h");\n'
+
+
+def uapi_cases():
+    """The Rust constants of examples/rust_misc against the C header's values: every name of the
+    header must be in src/uapi.rs with the same value (for GET_STATS, whose size field is that of
+    `struct rust_misc_stats`, the layout's size too); the control, one value off, must fail."""
+    values = header_values()
+
+    def crate(pairs):
+        asserts = "".join(UAPI_ASSERT.format(name=name, value=value) for name, value in pairs)
+        return UAPI_CRATE.format(path=ROOT / "examples/rust_misc/src/uapi.rs", asserts=asserts)
+
+    (first, value), rest = values[0], values[1:]
+    return [
+        (f"the values of include/uapi/rust_misc.h ({len(values)} definitions)", crate(values), None),
+        (f"{first} one off from the header (the control)", crate([(first, value + 1)] + rest),
+         f"{first} differs from rust_misc.h"),
+    ]

@@ -12,6 +12,7 @@ releases have their modules built in that release's userland (scripts/userland).
 Each suite module may define:
   fetch()                                     fetches or writes what it needs, before any check
   MODULES                                     module directories, built and checked per kernel
+  modules_for(kernel)                         more of them, for the kernels that can build them
   host_checks(results, toolchain, kernel)     checks run once, before the kernels
   built(results, kernel, modules)             host-side checks of the built modules
   guest_steps(guest, modules, kernel)         steps for the booted guest
@@ -52,7 +53,9 @@ def build_checks(results, kernel):
     """Builds every suite's modules; checks the build is silent and the code is right."""
     modules = {}
     checks = codegen.checks_for(kernel)
-    for path in [m for suite in SUITES for m in getattr(suite, "MODULES", [])]:
+    paths = [m for suite in SUITES for m in getattr(suite, "MODULES", [])]
+    paths += [m for modules_for in hooks("modules_for") for m in modules_for(kernel)]
+    for path in paths:
         module = Module(ROOT / path, kernel)
         built = module.build()
         results.check(f"{kernel.name}: build {path}", built, tail(module.output))

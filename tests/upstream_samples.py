@@ -5,42 +5,63 @@ what upstream says they do; every other one is tried too, and listed with what i
 
 import re
 import shutil
+from pathlib import Path
 
 from harness import ROOT, SCRIPTS, guest_program, message_text, run, tail
 
 # One cargo workspace for every sample, so `core`, `alloc` and `kernel` are built once per kernel.
 WORKSPACE = ROOT / "target/upstream-samples"
-# The samples this API covers: built, checked and loaded like the project's own modules.
-COVERED = ["rust_minimal", "rust_misc_device"]
-MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED]
+# The samples this API covers: built, checked and loaded like the project's own modules, on every
+# kernel or (HEADERS) where the kernel's headers have what the sample's C part includes.
+COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main"]
+HEADERS = {"rust_print_main": "include/trace/events/rust_sample.h"}
+MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED if s not in HEADERS]
+
+
+def modules_for(kernel):
+    """The covered samples whose C part this kernel's headers can build."""
+    return [str((WORKSPACE / s).relative_to(ROOT)) for s, h in HEADERS.items() if kernel.has_file(h)]
 
 
 def samples():
-    """Upstream's sample files ({name: path}); fetched on first use."""
+    """Upstream's samples/rust directory; fetched on first use."""
     status, out = run([str(SCRIPTS / "upstream-source")])
     if status != 0:
         raise RuntimeError(f"fetching upstream's source failed:\n{tail(out)}")
-    directory = out.strip().splitlines()[-1]
-    return {p.stem: p for p in sorted((ROOT / directory / "samples/rust").glob("*.rs"))}
+    return ROOT / out.strip().splitlines()[-1] / "samples/rust"
+
+
+def composites(makefile):
+    """The composite modules of upstream's samples Makefile: {module: [its objects]}, as
+    `rust_print-y := rust_print_main.o rust_print_events.o` says."""
+    return {m.group(1): m.group(2).split() for m in re.finditer(r"^(\w+)-y\s*:?=\s*(.*)$", makefile, re.M)}
 
 
 def fetch():
-    """Writes a module crate per sample into the workspace: its Cargo.toml and Kbuild file, and
-    the sample's file, byte for byte, as its source."""
-    found = samples()
+    """Writes a module crate per sample into the workspace: its Cargo.toml and Kbuild file, the
+    sample's file, byte for byte, as its source, and the C files of its module as upstream's
+    Makefile composes it (each sample's module is named as there)."""
+    directory = samples()
+    found = {p.stem: p for p in sorted(directory.glob("*.rs"))}
     missing = [s for s in COVERED if s not in found]
     if missing:
         raise RuntimeError(f"upstream's samples/rust has no {missing}: scripts/upstream-source fetched another tree")
+    parts = composites((directory / "Makefile").read_text())
     shutil.rmtree(WORKSPACE, ignore_errors=True)
     for name, path in found.items():
         crate = WORKSPACE / name
         (crate / "src").mkdir(parents=True)
         shutil.copyfile(path, crate / "src" / path.name)
+        module = next((m for m, objects in parts.items() if f"{name}.o" in objects), name)
+        c_objects = [o for o in parts.get(module, []) if o != f"{name}.o"]
+        for obj in c_objects:
+            shutil.copyfile(directory / obj.replace(".o", ".c"), crate / obj.replace(".o", ".c"))
         (crate / "Cargo.toml").write_text(
             f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\n\n'
-            f'[lib]\npath = "src/{path.name}"\ncrate-type = ["staticlib"]\n\n'
+            f'[lib]\nname = "{module}"\npath = "src/{path.name}"\ncrate-type = ["staticlib"]\n\n'
             f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n')
-        (crate / "Kbuild").write_text(f"obj-m := {name}.o\ninclude {ROOT}/kbuild/rust-module.mk\n")
+        composite = f"{module}-y := {' '.join(c_objects)}\n" if c_objects else ""
+        (crate / "Kbuild").write_text(f"obj-m := {module}.o\n{composite}include {ROOT}/kbuild/rust-module.mk\n")
     program = doc_c_program(found["rust_misc_device"].read_text())
     (WORKSPACE / "rust_misc_device" / "rust_misc_device_user.c").write_text(program)
     members = ", ".join(f'"{n}"' for n in found)
@@ -78,15 +99,29 @@ def built(results, kernel, modules):
             unexpected.append(name)
         else:
             missing.append(f"{name} ({first_errors(out)})")
-    building = len([s for s in COVERED if s in modules]) + len(unexpected)
+    covered = [p.name for p in map(Path, MODULES + modules_for(kernel)) if module_name(p.name) in modules]
+    building = len(covered) + len(unexpected)
     results.note(f"{kernel.name}: upstream samples unmodified: {building} of {len(COVERED) + len(others)}")
+    missing += [f"{s} (the kernel's headers have no {h})" for s, h in HEADERS.items() if not kernel.has_file(h)]
     for entry in missing:
         results.note(f"{kernel.name}:   not yet: {entry}")
     results.check(f"{kernel.name}: an upstream sample outside the covered list builds only if listed there",
                   not unexpected, f"building but not in COVERED (add it and its checks): {unexpected}")
 
 
+def module_name(sample):
+    """The name of the module a sample's crate builds (upstream's Makefile may compose it)."""
+    return (WORKSPACE / sample / "Kbuild").read_text().split("obj-m := ")[1].split(".o")[0]
+
+
 def guest_steps(guest, modules, kernel):
+    if "rust_print" in modules:
+        # The event exists only once the module is loaded: `:mod:` enables it as it loads.
+        guest.step("upstream-print", "mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; "
+                                     "echo ':mod:rust_print' > /sys/kernel/tracing/set_event; "
+                                     "insmod /rust_print.ko; echo \"insmod status $?\"; "
+                                     "grep rust_sample_loaded /sys/kernel/tracing/trace; "
+                                     "rmmod rust_print; echo \"rmmod status $?\"")
     if "rust_misc_device" in modules:
         guest.add(guest_program("rust_misc_device_user", directory=WORKSPACE / "rust_misc_device"))
         guest.step("upstream-misc-device",
@@ -128,6 +163,39 @@ def misc_device_checks(results, kernel, guest):
 def guest_checks(results, kernel, guest):
     minimal_checks(results, kernel, guest)
     misc_device_checks(results, kernel, guest)
+    if kernel.has_file(HEADERS["rust_print_main"]):
+        print_checks(results, kernel, guest)
+
+
+def print_checks(results, kernel, guest):
+    """rust_print_main, as its code says: each message at its level, continued lines joined, the
+    Arc prints (Display, Debug, dbg! with its place, dyn Display), and the tracepoint it fires
+    with 42, seen in the trace buffer."""
+    source = (WORKSPACE / "rust_print_main/src/rust_print_main.rs").read_text().splitlines()
+    dbg_line = next(i for i, l in enumerate(source, 1) if "dbg!(c)" in l)
+    dbg_column = source[dbg_line - 1].index("dbg!") + 1
+    names = ["Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Info"]
+    expected = [(6, "Rust printing macros sample (init)")]
+    expected += [(n, f"{names[n]} message (level {n}) without args") for n in range(7)]
+    expected += [(6, "A line that is continued without args")]
+    expected += [(n, f"{names[n]} message (level {n}) with args") for n in range(7)]
+    expected += [(6, "A line that is continued with args"), (6, "1"), (6, '"hello, world"'),
+                 # file!() is the path cargo gave rustc, within the workspace.
+                 (6, f'[rust_print_main/src/rust_print_main.rs:{dbg_line}:{dbg_column}] c = "hello, world"'),
+                 (6, "Arc<dyn Display> says 42"), (6, "Arc<dyn Display> says hello, world"),
+                 (6, '"hello, world"'), (6, "Rust printing macros sample (exit)")]
+    seen = []
+    for line in guest.dmesg("upstream-print").splitlines():
+        m = re.match(r"^<(\d+)>\[\s*\d+\.\d+\] rust_print: (.*)$", line)
+        if m and not re.search(r"taints kernel|module verification failed", m.group(2)):
+            seen.append((int(m.group(1)) & 7, m.group(2)))
+    results.check(f"{kernel.name}: upstream's rust_print_main, unmodified, prints each message at its level, "
+                  "continued lines joined, and its Arc prints", seen == expected,
+                  "\n".join(f"{'  ' if s in expected else '? '}<{s[0]}> {s[1]}" for s in seen))
+    out = guest.output("upstream-print")
+    results.check(f"{kernel.name}: rust_print_main's C part fires its tracepoint from Rust (trace buffer: "
+                  "rust_sample_loaded: magic=42), and the module unloads",
+                  "rust_sample_loaded: magic=42" in out and "insmod status 0" in out and "rmmod status 0" in out, out)
 
 
 def minimal_checks(results, kernel, guest):

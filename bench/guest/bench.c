@@ -23,13 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CAPACITY 4096
+#include "rust_misc.h"
+
 #define STREAM 65536
 /* Short runs per implementation and round. */
 #define SLICES 21
 
-#define MISC_GET_LEN _IOR('r', 1, uint32_t)
-#define MISC_CLEAR _IO('r', 2)
 #define OPS_PRINTK _IO('b', 1)
 #define OPS_ALLOC_64 _IO('b', 2)
 #define OPS_ALLOC_4K _IO('b', 3)
@@ -68,7 +67,7 @@ static int64_t rw(int fd, long size, long n, int timed_write)
 	int64_t elapsed = 0;
 
 	for (long done = 0; done < n;) {
-		long batch = CAPACITY / size < n - done ? CAPACITY / size : n - done;
+		long batch = RUST_MISC_CAPACITY / size < n - done ? RUST_MISC_CAPACITY / size : n - done;
 		int64_t start = now_ns();
 
 		transfer(fd, 1, size, batch);
@@ -120,7 +119,7 @@ static int64_t run_get_len(int fd, long size, long n)
 
 	(void)size;
 	for (long i = 0; i < n; i++) {
-		if (ioctl(fd, MISC_GET_LEN, &len)) {
+		if (ioctl(fd, RUST_MISC_GET_LEN, &len)) {
 			perror("error: ioctl GET_LEN");
 			exit(1);
 		}
@@ -228,7 +227,7 @@ int main(int argc, char **argv)
 		}
 	}
 	for (int i = 0; i < 2; i++)
-		ioctl(fds[MISC][i], MISC_CLEAR);
+		ioctl(fds[MISC][i], RUST_MISC_CLEAR);
 	memset(in, 0x5a, sizeof(in));
 
 	/* Round 0 warms up (caches, page faults) and is not reported. */

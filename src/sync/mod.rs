@@ -1,5 +1,5 @@
-//! Synchronisation: [`Mutex`], [`SpinLock`], [`SpinLockIrq`], [`CondVar`], [`Arc`], and
-//! [`aref::ARef`] for objects the kernel counts itself.
+//! Synchronisation: [`Mutex`], [`SpinLock`], [`SpinLockIrq`], [`CondVar`], [`Completion`],
+//! [`Arc`], [`Refcount`], and [`aref::ARef`] for objects the kernel counts itself.
 //!
 //! The locks wrap the kernel's own `struct mutex` and `spinlock_t`, so lockdep, `PREEMPT_RT`
 //! (where a spinlock sleeps) and the debug options behave as for C code. Each lock site gets its
@@ -13,14 +13,18 @@
 
 mod arc;
 pub mod aref;
+pub mod completion;
 mod condvar;
 pub mod lock;
+mod refcount;
 
 pub use arc::{Arc, UniqueArc};
-pub use condvar::CondVar;
+pub use completion::Completion;
+pub use condvar::{CondVar, CondVarTimeoutResult};
 pub use lock::mutex::Mutex;
 pub use lock::spinlock::{SpinLock, SpinLockIrq};
 pub use lock::Guard;
+pub use refcount::Refcount;
 
 use crate::bindings;
 use crate::types::Opaque;

@@ -6,7 +6,7 @@
  *
  * Prints "ok compat-ioctl" or "FAIL compat-ioctl: <detail>".
  */
-#include <asm-generic/ioctl.h> /* x86 uses the generic encoding */
+#include "rust_misc.h"
 
 #define SYS_exit 1
 #define SYS_write 4
@@ -15,10 +15,6 @@
 #define SYS_ioctl 54
 #define O_RDWR 2
 #define ENOTTY 25
-
-#define RUST_MISC_GET_LEN _IOR('r', 1, unsigned int)
-#define RUST_MISC_CLEAR _IO('r', 2)
-#define RUST_MISC_XCHG_LIMIT _IOWR('r', 4, unsigned int)
 
 static long sys3(long nr, long a, long b, long c)
 {
@@ -44,7 +40,7 @@ static void say(const char *s)
 
 static int check(void)
 {
-	unsigned int value = 0xdeadbeef;
+	__u32 value = 0xdeadbeef;
 	long fd = sys3(SYS_open, (long)"/dev/rust_misc", O_RDWR, 0);
 
 	if (fd < 0)
@@ -55,10 +51,10 @@ static int check(void)
 		return say("FAIL compat-ioctl: write\n"), 1;
 	if (sys3(SYS_ioctl, fd, RUST_MISC_GET_LEN, (long)&value) != 0 || value != 3)
 		return say("FAIL compat-ioctl: GET_LEN from a 32-bit process\n"), 1;
-	value = 4096;
-	if (sys3(SYS_ioctl, fd, RUST_MISC_XCHG_LIMIT, (long)&value) != 0 || value != 4096)
+	value = RUST_MISC_CAPACITY;
+	if (sys3(SYS_ioctl, fd, RUST_MISC_XCHG_LIMIT, (long)&value) != 0 || value != RUST_MISC_CAPACITY)
 		return say("FAIL compat-ioctl: XCHG_LIMIT from a 32-bit process\n"), 1;
-	if (sys3(SYS_ioctl, fd, _IO('r', 99), 0) != -ENOTTY)
+	if (sys3(SYS_ioctl, fd, _IO(RUST_MISC_IOC_TYPE, 99), 0) != -ENOTTY)
 		return say("FAIL compat-ioctl: an unknown command is not ENOTTY\n"), 1;
 	if (sys3(SYS_ioctl, fd, RUST_MISC_CLEAR, 0) != 0)
 		return say("FAIL compat-ioctl: clear\n"), 1;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The C twin of examples/rust_misc for the benchmarks: /dev/c_misc, a ring buffer of up to 4096
- * bytes shared by every open file, with the same behaviour and the same ioctl numbers (see the
- * documentation of examples/rust_misc). Written the usual C way: a mutex, two wait queues and
- * misc_register(), with the state of the device in static storage.
+ * bytes shared by every open file, with the same behaviour and the same ioctls (those of its uapi
+ * header, examples/rust_misc/include/uapi/rust_misc.h, on the include path from Kbuild). Written
+ * the usual C way: a mutex, two wait queues and misc_register(), with the state of the device in
+ * static storage.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,13 +20,7 @@
 #include <linux/uio.h>
 #include <linux/wait.h>
 
-#define RING_CAPACITY 4096
-
-#define C_MISC_GET_LEN _IOR('r', 1, u32)
-#define C_MISC_CLEAR _IO('r', 2)
-#define C_MISC_SET_LIMIT _IOW('r', 3, u32)
-#define C_MISC_XCHG_LIMIT _IOWR('r', 4, u32)
-#define C_MISC_GET_STATS _IOR('r', 5, u64[2])
+#include "rust_misc.h"
 
 /* The buffer every open file shares; `lock` protects the fields after it. */
 static struct {
@@ -33,7 +28,7 @@ static struct {
 	u8 *data;
 	size_t head;	/* where the oldest byte is */
 	size_t len;	/* how many bytes are buffered */
-	size_t limit;	/* how many bytes may be buffered, 1..RING_CAPACITY */
+	size_t limit;	/* how many bytes may be buffered, 1..RUST_MISC_CAPACITY */
 	wait_queue_head_t readable;	/* woken when data arrives */
 	wait_queue_head_t writable;	/* woken when room appears */
 } ring;
@@ -92,13 +87,13 @@ static ssize_t c_misc_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		mutex_lock(&ring.lock);
 	}
 	n = min(count, ring.len);
-	first = min(n, RING_CAPACITY - ring.head);
+	first = min(n, RUST_MISC_CAPACITY - ring.head);
 	/* Consumed only once both pieces reached user space: a fault loses no data. */
 	if (copy_to_iter(ring.data + ring.head, first, to) + copy_to_iter(ring.data, n - first, to) < n) {
 		mutex_unlock(&ring.lock);
 		return -EFAULT;
 	}
-	ring.head = (ring.head + n) % RING_CAPACITY;
+	ring.head = (ring.head + n) % RUST_MISC_CAPACITY;
 	ring.len -= n;
 	mutex_unlock(&ring.lock);
 	wake_up_interruptible(&ring.writable);
@@ -124,8 +119,8 @@ static ssize_t c_misc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		mutex_lock(&ring.lock);
 	}
 	n = min(count, ring_space());
-	tail = (ring.head + ring.len) % RING_CAPACITY;
-	first = min(n, RING_CAPACITY - tail);
+	tail = (ring.head + ring.len) % RUST_MISC_CAPACITY;
+	first = min(n, RUST_MISC_CAPACITY - tail);
 	/* Stored only once both pieces arrived: a fault adds nothing. */
 	if (copy_from_iter(ring.data + tail, first, from) + copy_from_iter(ring.data, n - first, from) < n) {
 		mutex_unlock(&ring.lock);
@@ -140,7 +135,7 @@ static ssize_t c_misc_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 static int c_misc_set_limit(u32 limit, u32 *old)
 {
-	if (limit < 1 || limit > RING_CAPACITY)
+	if (limit < 1 || limit > RUST_MISC_CAPACITY)
 		return -EINVAL;
 	mutex_lock(&ring.lock);
 	*old = ring.limit;
@@ -154,36 +149,36 @@ static long c_misc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct c_misc_file *state = file->private_data;
 	u32 __user *argp = (u32 __user *)arg;
+	struct rust_misc_stats stats;
 	u32 value, old;
-	u64 stats[2];
 	int ret;
 
 	switch (cmd) {
-	case C_MISC_GET_LEN:
+	case RUST_MISC_GET_LEN:
 		mutex_lock(&ring.lock);
 		value = ring.len;
 		mutex_unlock(&ring.lock);
 		return put_user(value, argp);
-	case C_MISC_CLEAR:
+	case RUST_MISC_CLEAR:
 		mutex_lock(&ring.lock);
 		ring.head = 0;
 		ring.len = 0;
 		mutex_unlock(&ring.lock);
 		wake_up_interruptible(&ring.writable);
 		return 0;
-	case C_MISC_SET_LIMIT:
+	case RUST_MISC_SET_LIMIT:
 		if (get_user(value, argp))
 			return -EFAULT;
 		return c_misc_set_limit(value, &old);
-	case C_MISC_XCHG_LIMIT:
+	case RUST_MISC_XCHG_LIMIT:
 		if (get_user(value, argp))
 			return -EFAULT;
 		ret = c_misc_set_limit(value, &old);
 		return ret ? ret : put_user(old, argp);
-	case C_MISC_GET_STATS:
-		stats[0] = atomic64_read(&state->bytes_read);
-		stats[1] = atomic64_read(&state->bytes_written);
-		return copy_to_user(argp, stats, sizeof(stats)) ? -EFAULT : 0;
+	case RUST_MISC_GET_STATS:
+		stats.read = atomic64_read(&state->bytes_read);
+		stats.written = atomic64_read(&state->bytes_written);
+		return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
 	default:
 		return -ENOTTY;
 	}
@@ -238,8 +233,8 @@ static int __init c_misc_init(void)
 	mutex_init(&ring.lock);
 	init_waitqueue_head(&ring.readable);
 	init_waitqueue_head(&ring.writable);
-	ring.limit = RING_CAPACITY;
-	ring.data = kzalloc(RING_CAPACITY, GFP_KERNEL);
+	ring.limit = RUST_MISC_CAPACITY;
+	ring.data = kzalloc(RUST_MISC_CAPACITY, GFP_KERNEL);
 	if (!ring.data)
 		return -ENOMEM;
 	ret = misc_register(&c_misc_device);

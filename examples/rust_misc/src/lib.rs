@@ -13,16 +13,18 @@
 //! - `poll()`: readable when data is buffered, writable when there is room for a byte.
 //! - The device is a stream: `lseek()`, `pread()` and `pwrite()` fail with `ESPIPE`.
 //! - `/proc/<pid>/fdinfo/<fd>` shows how many bytes the file read and wrote.
-//! - ioctls (type `'r'`): [`RUST_MISC_GET_LEN`], [`RUST_MISC_CLEAR`], [`RUST_MISC_SET_LIMIT`],
-//!   [`RUST_MISC_XCHG_LIMIT`], [`RUST_MISC_GET_STATS`]; any other command fails with `ENOTTY`.
+//! - ioctls (type `'r'`, in [`uapi`], for C in `include/uapi/rust_misc.h`): [`RUST_MISC_GET_LEN`],
+//!   [`RUST_MISC_CLEAR`], [`RUST_MISC_SET_LIMIT`], [`RUST_MISC_XCHG_LIMIT`],
+//!   [`RUST_MISC_GET_STATS`]; any other command fails with `ENOTTY`.
 
 #![no_std]
 
 mod ring;
+pub mod uapi;
 
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::fs::{File, Kiocb};
-use kernel::ioctl::{_IO, _IOC_SIZE, _IOR, _IOW, _IOWR};
+use kernel::ioctl::_IOC_SIZE;
 use kernel::iov::{IovIterDest, IovIterSource};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration, MiscDeviceShared};
 use kernel::poll::{PollMask, PollTable};
@@ -31,6 +33,9 @@ use kernel::seq_file::{seq_print, SeqFile};
 use kernel::sync::{lock::Backend, Guard};
 use kernel::uaccess::UserSlice;
 use ring::Ring;
+use uapi::{
+    Stats, RUST_MISC_CLEAR, RUST_MISC_GET_LEN, RUST_MISC_GET_STATS, RUST_MISC_SET_LIMIT, RUST_MISC_XCHG_LIMIT,
+};
 
 module! {
     type: RustMiscModule,
@@ -40,17 +45,6 @@ module! {
     license: "GPL",
     kunit_tests: [ring::tests],
 }
-
-/// `u32` out: how many bytes are buffered.
-pub const RUST_MISC_GET_LEN: u32 = _IOR::<u32>('r' as u32, 1);
-/// Discards the buffered data.
-pub const RUST_MISC_CLEAR: u32 = _IO('r' as u32, 2);
-/// `u32` in: how many bytes the buffer may hold, `1..=4096` (else `EINVAL`).
-pub const RUST_MISC_SET_LIMIT: u32 = _IOW::<u32>('r' as u32, 3);
-/// `u32` in and out: sets the limit like [`RUST_MISC_SET_LIMIT`] and returns the old one.
-pub const RUST_MISC_XCHG_LIMIT: u32 = _IOWR::<u32>('r' as u32, 4);
-/// `[u64; 2]` out: bytes read and bytes written through this open file.
-pub const RUST_MISC_GET_STATS: u32 = _IOR::<[u64; 2]>('r' as u32, 5);
 
 /// The state all open files share.
 #[pin_data(PinnedDrop)]
@@ -202,7 +196,7 @@ impl MiscDevice for RustMisc {
                 output.write(&old)?;
             }
             RUST_MISC_GET_STATS => {
-                let stats =
+                let stats: Stats =
                     [this.bytes_read.load(Ordering::Relaxed), this.bytes_written.load(Ordering::Relaxed)];
                 user.writer().write(&stats)?;
             }

@@ -2,8 +2,8 @@
 
 use kernel::prelude::*;
 
-/// The largest amount of data the buffer holds (its storage).
-pub const CAPACITY: usize = 4096;
+/// The largest amount of data the buffer holds (its storage): the most the interface allows.
+pub const CAPACITY: usize = crate::uapi::RUST_MISC_CAPACITY;
 
 /// A FIFO of bytes in a fixed allocation of [`CAPACITY`] bytes, holding at most `limit` bytes.
 ///
