@@ -260,6 +260,59 @@ bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *
 
 #endif /* RUST_HELPERS_WORKQUEUE */
 
+#ifdef RUST_HELPERS_MODULE_WQ
+
+/*
+ * The module's own workqueue, which kernel::workqueue::system() returns, and the module's
+ * init_module()/cleanup_module() around those of module! (kmod_rs_init_module() and
+ * kmod_rs_cleanup_module()). module! defines init_module and cleanup_module as weak aliases of
+ * its two functions; this group replaces them with the strong ones below. ld pulls the group
+ * in only to resolve kmod_rs_module_wq, which system() reads: a module that never queues work
+ * keeps module!'s functions and has no workqueue.
+ *
+ * The queue exists from before the module's Rust code runs until after it has all returned:
+ * destroy_workqueue() waits for every item queued on it, including those the items queue again,
+ * so no work function of the module is queued or running once cleanup_module() returns (or once
+ * a failed init_module() does).
+ */
+#include <linux/module.h>
+#include <linux/version.h>
+
+extern struct module __this_module;
+
+struct workqueue_struct *kmod_rs_module_wq;
+
+int kmod_rs_init_module(void);
+void kmod_rs_cleanup_module(void);
+
+/* system_wq's flags: none, or WQ_PERCPU since 6.17, where the flag says what no flag used to. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define KMOD_RS_SYSTEM_WQ_FLAGS WQ_PERCPU
+#else
+#define KMOD_RS_SYSTEM_WQ_FLAGS 0
+#endif
+
+int __init init_module(void)
+{
+	int ret;
+
+	kmod_rs_module_wq = alloc_workqueue("%s", KMOD_RS_SYSTEM_WQ_FLAGS, 0, __this_module.name);
+	if (!kmod_rs_module_wq)
+		return -ENOMEM;
+	ret = kmod_rs_init_module();
+	if (ret)
+		destroy_workqueue(kmod_rs_module_wq);
+	return ret;
+}
+
+void __exit cleanup_module(void)
+{
+	kmod_rs_cleanup_module();
+	destroy_workqueue(kmod_rs_module_wq);
+}
+
+#endif /* RUST_HELPERS_MODULE_WQ */
+
 #ifdef RUST_HELPERS_TASK
 
 void kmod_rs_helper_get_task_struct(struct task_struct *t)

@@ -7,7 +7,7 @@ Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-round
 Measures, for each pair (examples/hello and bench/c/hello, examples/rust_misc and bench/c/misc,
 bench/rust/ops and bench/c/ops):
   size      sections of the .ko, and which crate the Rust bytes come from
-  build     clean, second-module, incremental and no-change builds, timed
+  build     clean, second-module, new-crate, incremental and no-change builds, timed
   bindings  bindgen's time and output for kernel-sys
   runtime   read/write/ioctl on the misc devices, printk and kmalloc/kfree through the ops
             devices, timed in the guest (bench/guest/bench.c); C and Rust take turns
@@ -34,6 +34,8 @@ import svg  # noqa: E402
 
 OUT = ROOT / "target/bench"
 WORKSPACE = OUT / "workspace"
+# The build benchmarks' own build cache (KMOD_RS_CACHE), which they may empty.
+CACHE = OUT / "cache"
 
 # (pair, Rust module directory, C module directory)
 PAIRS = [("hello", "examples/hello", "bench/c/hello"), ("misc", "examples/rust_misc", "bench/c/misc"),
@@ -171,7 +173,7 @@ def size_rows(modules):
 
 def make(kernel, directory, target="modules"):
     start = time.monotonic()
-    status, out = kernel.make(directory, target, env={"CARGO_NET_OFFLINE": "true"})
+    status, out = kernel.make(directory, target, env={"CARGO_NET_OFFLINE": "true", "KMOD_RS_CACHE": str(CACHE)})
     if status != 0:
         raise RuntimeError(f"building {directory} failed:\n{tail(out)}")
     return time.monotonic() - start
@@ -179,7 +181,7 @@ def make(kernel, directory, target="modules"):
 
 def scratch_workspace():
     """A workspace of copies of the Rust and C modules under target/bench, which the build
-    benchmarks may clean and edit; its own Cargo target directory."""
+    benchmarks may clean and edit; its own build cache."""
     shutil.rmtree(WORKSPACE / "hello", ignore_errors=True)
     WORKSPACE.mkdir(parents=True, exist_ok=True)
     (WORKSPACE / "Cargo.toml").write_text('[workspace]\nmembers = ["hello", "rust_misc"]\nresolver = "2"\n')
@@ -200,6 +202,16 @@ def scratch_workspace():
                                                     manifest))
 
 
+def new_crate(kernel):
+    """A crate from scripts/new-module, built for the first time: the cache is warm from hello."""
+    crate = OUT / "new_crate"
+    shutil.rmtree(crate, ignore_errors=True)
+    status, out = run([str(ROOT / "scripts/new-module"), str(crate)], env={"KDIR": ""})
+    if status != 0:
+        raise RuntimeError(f"scripts/new-module failed:\n{out}")
+    return make(kernel, crate)
+
+
 def edit_one_line(path, old, new):
     text = path.read_text()
     assert old in text, f"{path} has no '{old}'"
@@ -211,8 +223,8 @@ def build_rows(kernel, rounds, smoke):
     say("build times: scratch copies of hello and rust_misc, and of their C twins, in target/bench/workspace")
     scratch_workspace()
     ws = WORKSPACE
-    target_dir = ws / "target"
-    figures = {key: ([], []) for key in ("scratch", "clean", "second", "incremental", "noop")}
+    target_dir = CACHE / "build"
+    figures = {key: ([], []) for key in ("scratch", "clean", "second", "new", "incremental", "noop")}
 
     def clean(directory):
         make(kernel, directory, "clean")
@@ -231,12 +243,14 @@ def build_rows(kernel, rounds, smoke):
         figures["clean"][0].append(make(kernel, ws / "c_hello"))
         figures["second"][0].append(make(kernel, ws / "c_misc"))
         if not smoke:
-            for built in target_dir.glob("kernel/*/x86_64-unknown-none"):
+            for built in target_dir.glob("*/x86_64-unknown-none"):
                 shutil.rmtree(built)
         clean(ws / "hello")
         clean(ws / "rust_misc")
         figures["clean"][1].append(make(kernel, ws / "hello"))
         figures["second"][1].append(make(kernel, ws / "rust_misc"))
+        figures["new"][0].append(figures["clean"][0][-1])
+        figures["new"][1].append(new_crate(kernel))
         for language, (directory, source) in enumerate([(ws / "c_hello", "c_hello.c"), (ws / "hello", "src/lib.rs")]):
             edit_one_line(directory / source, "Goodbye from Rust", f"Goodbye from Rust ({i})")
             figures["incremental"][language].append(make(kernel, directory))
@@ -246,6 +260,8 @@ def build_rows(kernel, rounds, smoke):
         "scratch": ("hello, clean, from nothing (Rust: host build tools, core, alloc, bindings too)", None, 60.0),
         "clean": ("hello, clean (Rust: core, alloc, bindings, kernel; host tools already built)", None, 60.0),
         "second": ("second module in the same workspace (rust_misc / c_misc)", None, 10.0),
+        "new": ("a new module crate's first build, shared cache warm (scripts/new-module / c_hello clean)", None,
+                10.0),
         "incremental": ("hello, rebuild after a one-line change", 0.5, None),
         "noop": ("hello, rebuild with nothing changed", None, None),
     }
@@ -258,7 +274,7 @@ def build_rows(kernel, rounds, smoke):
 
 def bindgen_rows(target_dir):
     """bindgen's time (recorded by kernel-sys/build.rs) and output size, from the last build."""
-    outs = sorted(target_dir.glob("kernel/*/x86_64-unknown-none/release/build/kernel-sys-*/out/bindgen-seconds"),
+    outs = sorted(target_dir.glob("*/x86_64-unknown-none/release/build/kernel-sys-*/out/bindgen-seconds"),
                   key=lambda p: p.stat().st_mtime)
     if not outs:
         raise RuntimeError(f"no bindgen-seconds under {target_dir}: kernel-sys/build.rs did not record it")

@@ -5,34 +5,42 @@
 #     make [KDIR=/lib/modules/<release>/build] [RUSTC=... CARGO=...]   build <module>.ko
 #     make clean
 
-KDIR ?= /lib/modules/$(shell uname -r)/build
+release := $(shell uname -r)
+running-kdir := /lib/modules/$(release)/build
+KDIR ?= $(running-kdir)
 
 # What is wrong with KDIR, in the words the cargo path (kernel-build) uses; empty when nothing is.
 comma := ,
-release := $(shell uname -r)
 kdir-problem = $(strip $(if $(wildcard $(KDIR)),\
 	$(if $(and $(wildcard $(KDIR)/Makefile),$(wildcard $(KDIR)/.config)),,\
 		KDIR $(KDIR) is not a configured kernel build tree (it needs .config and Makefile); \
 		set KDIR= to one$(comma) e.g. /lib/modules/<release>/build from linux-headers-<release>),\
-	$(if $(filter command line environment,$(origin KDIR)),\
+	$(if $(filter-out $(running-kdir),$(KDIR)),\
 		KDIR $(KDIR) does not exist; set KDIR= to a kernel build tree$(comma) \
 		e.g. /lib/modules/<release>/build from linux-headers-<release>,\
 		no kernel build tree for the running kernel $(release): $(KDIR) does not exist. \
 		Install the headers (Debian: `apt install linux-headers-$(release)`) or point KDIR= at \
 		a configured kernel tree$(comma) e.g. KDIR=/lib/modules/<release>/build)))
-check-kdir = $(if $(kdir-problem),$(error $(kdir-problem)))
 
-# The kernel's Makefile would override RUSTC/CARGO from the environment; pass them explicitly.
-kbuild-args := $(if $(RUSTC),RUSTC=$(RUSTC)) $(if $(CARGO),CARGO=$(CARGO))
+# An `include` of the Kbuild file that names no file (make would say "No rule to make target").
+kbuild-includes := $(shell sed -n 's/^include[[:space:]]\{1,\}//p' Kbuild 2>/dev/null)
+missing-include = $(firstword $(foreach f,$(kbuild-includes),$(if $(wildcard $(subst $$(src),$(CURDIR),$(f))),,$(f))))
+include-problem = $(if $(missing-include),Kbuild: include $(missing-include): no such file; \
+	an absolute path is written as it is$(comma) a relative one after $$(src)/)
+
+check = $(if $(kdir-problem),$(error $(kdir-problem)))$(if $(include-problem),$(error $(include-problem)))
+
+# RUSTC= and CARGO= reach Kbuild from the command line (in MAKEFLAGS), as with `make -C $(KDIR)
+# M=...`; from the environment neither takes them (the kernel's Makefile sets its own).
 # BTF for modules needs pahole; without it, build without BTF like Debian's own DKMS does.
-kbuild-args += $(if $(shell command -v pahole),,CONFIG_DEBUG_INFO_BTF_MODULES=)
+kbuild-args := $(if $(shell command -v pahole),,CONFIG_DEBUG_INFO_BTF_MODULES=)
 
 all:
-	$(check-kdir)
+	$(check)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-args) modules
 
 clean:
-	$(check-kdir)
+	$(check)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
 .PHONY: all clean

@@ -30,10 +30,11 @@ include $(rust-kbuild-dir)/rustflags.mk
 
 rust-version := $(shell $(rust-rustc) --version)
 
-# One cargo target directory per kernel configuration and toolchain: flags and bindings differ
-# between configurations, and a toolchain's outputs are not another's.
+# One cargo target directory per kernel configuration and toolchain, shared by every module crate
+# (cargo-staticlib): flags and bindings differ between configurations, and a toolchain's outputs
+# are not another's.
 rust-build-id := $(KERNELRELEASE)-$(shell cat $(objtree)/.config | md5sum | cut -c1-10)-$(shell \
-	echo '$(rust-rustc) $(rust-version)' | md5sum | cut -c1-6)
+	echo '$(rust-toolchain) $(rust-version)' | md5sum | cut -c1-6)
 rust-archive := $(obj)/.$(rust-module).rust.a
 
 # Which Rust builds the module, once per build, as Kbuild names its tools.

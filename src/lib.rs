@@ -38,6 +38,7 @@ extern crate alloc as alloc_crate;
 
 pub mod alloc;
 pub mod bindings;
+pub mod build_assert;
 pub mod device;
 pub mod error;
 pub mod ffi;

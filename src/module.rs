@@ -150,7 +150,8 @@ impl<T: InPlaceModule> ModuleSlot<T> {
     ///
     /// # Safety
     ///
-    /// Called only from `init_module`.
+    /// Called only from `init_module` (`module!`'s, or the C one that wraps it when the module
+    /// has a workqueue, see [`workqueue::system`](crate::workqueue::system)).
     pub unsafe fn init(&'static self, module: &'static ThisModule) -> c_int {
         let slot = self.0.get().cast::<T>();
         // SAFETY: the kernel runs `init_module` before any other code of the module, so nothing
@@ -165,7 +166,7 @@ impl<T: InPlaceModule> ModuleSlot<T> {
     ///
     /// # Safety
     ///
-    /// Called only from `cleanup_module`.
+    /// Called only from `cleanup_module` (`module!`'s, or the C one that wraps it).
     pub unsafe fn exit(&self) {
         // SAFETY: the kernel runs `cleanup_module` once, only after a successful `init_module`,
         // which left the slot initialised (type invariant); nothing uses it afterwards.

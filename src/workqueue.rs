@@ -1,234 +1,311 @@
 //! Work items: functions run later by a kernel worker thread, in process context (C's
-//! `struct work_struct` and workqueues).
+//! `struct work_struct` and workqueues), in upstream's shape.
 //!
-//! A [`Work<T>`](Work) holds the data `T` its function ([`WorkItem::run`]) works on, next to the
-//! C work item. It is pinned (initialised in place by [`new_work!`](crate::new_work)), queued
-//! with [`Queue::enqueue`] (usually on [`system()`]), and dropping it cancels it and waits for a
-//! running function before `T` is dropped. The function may sleep: take a
-//! [`Mutex`](crate::sync::Mutex), allocate with `GFP_KERNEL`, [`msleep`](crate::time::msleep).
-//! Queueing never sleeps, so timer callbacks and other atomic code hand their slow work over
-//! this way.
+//! A type that is to run as a work item embeds a [`Work<Self>`](Work) field (created in place
+//! with [`new_work!`](crate::new_work)), says which field it is with
+//! [`impl_has_work!`](crate::impl_has_work), and implements [`WorkItem`]: what to run and which
+//! owning pointer it runs on, [`Arc<Self>`](crate::sync::Arc) or
+//! [`Pin<KBox<Self>>`](crate::alloc::KBox). [`Queue::enqueue`] hands that pointer to the queue,
+//! which owns it until a worker passes it to [`WorkItem::run`]: the item's memory lives as long
+//! as it is queued or running, and `run` may drop the last reference to it. The function may
+//! sleep (take a [`Mutex`](crate::sync::Mutex), allocate with `GFP_KERNEL`,
+//! [`msleep`](crate::time::msleep)); queueing never sleeps, so timer callbacks and other atomic
+//! code hand their slow work over this way.
 //!
-//! ```ignore
-//! use kernel::workqueue::{self, Work, WorkItem};
+//! ```ignore,kernel
+//! use core::sync::atomic::{AtomicU32, Ordering};
+//! use kernel::sync::Completion;
+//! use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 //!
-//! struct Flush {
-//!     log: Arc<Mutex<KVec<u64>>>,
+//! #[pin_data]
+//! struct Report {
+//!     value: u32,
+//!     seen: AtomicU32,
+//!     #[pin]
+//!     done: Completion,
+//!     #[pin]
+//!     work: Work<Report>,
 //! }
 //!
-//! impl WorkItem for Flush {
-//!     fn run(work: &Work<Self>) {
-//!         let mut log = work.log.lock(); // may sleep
-//!         log.clear();
+//! impl_has_work! {
+//!     impl HasWork<Self> for Report { self.work }
+//! }
+//!
+//! impl WorkItem for Report {
+//!     type Pointer = Arc<Report>;
+//!
+//!     fn run(this: Arc<Report>) {
+//!         // A worker thread: sleeping is allowed here.
+//!         this.seen.store(this.value, Ordering::Relaxed);
+//!         this.done.complete_all();
 //!     }
 //! }
 //!
-//! let flush = KBox::pin_init(new_work!(Flush { log }), GFP_KERNEL)?;
-//! workqueue::system().enqueue(&flush);
-//! // ... dropping `flush` cancels it or waits for it.
+//! let report = Arc::pin_init(
+//!     pin_init!(Report {
+//!         value: 42,
+//!         seen: AtomicU32::new(0),
+//!         done <- Completion::new(),
+//!         work <- new_work!("Report::work"),
+//!     }),
+//!     GFP_KERNEL,
+//! )?;
+//! // The queue holds a reference of its own until `run` has it.
+//! if workqueue::system().enqueue(report.clone()).is_err() {
+//!     pr_info!("already queued\n");
+//! }
+//! report.done.wait_for_completion();
+//! assert_eq!(report.seen.load(Ordering::Relaxed), 42);
 //! ```
+//!
+//! A type may have several `Work` fields, told apart by the `ID` parameter (any distinct
+//! constants), each with its own [`WorkItem<ID>`] and [`HasWork<Self, ID>`] implementation:
+//!
+//! ```ignore,kernel
+//! use core::sync::atomic::{AtomicU32, Ordering};
+//! use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
+//!
+//! #[pin_data]
+//! struct Device {
+//!     resets: AtomicU32,
+//!     flushes: AtomicU32,
+//!     #[pin]
+//!     reset: Work<Device, 0>,
+//!     #[pin]
+//!     flush: Work<Device, 1>,
+//! }
+//!
+//! impl_has_work! {
+//!     impl HasWork<Self, 0> for Device { self.reset }
+//!     impl HasWork<Self, 1> for Device { self.flush }
+//! }
+//!
+//! impl WorkItem<0> for Device {
+//!     type Pointer = Arc<Device>;
+//!     fn run(this: Arc<Device>) {
+//!         this.resets.fetch_add(1, Ordering::Relaxed);
+//!     }
+//! }
+//!
+//! impl WorkItem<1> for Device {
+//!     type Pointer = Arc<Device>;
+//!     fn run(this: Arc<Device>) {
+//!         this.flushes.fetch_add(1, Ordering::Relaxed);
+//!     }
+//! }
+//!
+//! let device = Arc::pin_init(
+//!     pin_init!(Device {
+//!         resets: AtomicU32::new(0),
+//!         flushes: AtomicU32::new(0),
+//!         reset <- new_work!("Device::reset"),
+//!         flush <- new_work!("Device::flush"),
+//!     }),
+//!     GFP_KERNEL,
+//! )?;
+//! let _ = workqueue::system().enqueue::<_, 0>(device.clone());
+//! let _ = workqueue::system().enqueue::<_, 1>(device.clone());
+//! # while device.resets.load(Ordering::Relaxed) + device.flushes.load(Ordering::Relaxed) < 2 {
+//! #     kernel::time::msleep(1);
+//! # }
+//! ```
+//!
+//! # Unloading
+//!
+//! A work item's function is code of the module that queued it. [`system()`] is therefore not
+//! the kernel's `system_wq`, as upstream's is, but a workqueue of the module's own with
+//! `system_wq`'s flags: created before the module's `init` runs, and destroyed after its
+//! instance is dropped at unload (or after a failed `init`). Destroying a workqueue waits for
+//! every item queued on it to have run, those queued again meanwhile included, so work still
+//! queued or running at unload runs to its end before the module's code goes, and none runs
+//! after. A module that never calls `system()` gets no workqueue (the link leaves it out).
+//!
+//! An item that keeps queueing itself again keeps the unload waiting, as it would in C. Items
+//! must be queued by the module's own code from before `cleanup_module` returns: a timer or
+//! thread the module leaked (`core::mem::forget`) would also run after the module is gone.
 
+mod pointer;
+mod work;
+
+pub use work::{HasWork, RawWorkItem, Work, WorkItem, WorkItemPointer};
+
+pub use crate::{impl_has_work, new_work};
+
+use crate::alloc::{AllocError, Flags, KBox};
 use crate::bindings;
-use crate::init::{pin_init_from_closure, PinInit};
-use crate::str::CStr;
-use crate::sync::LockClassKey;
+use crate::init::{pin_data, InPlaceInit};
 use crate::types::Opaque;
-use core::ops::Deref;
-use core::ptr::{addr_of, addr_of_mut};
+use core::pin::Pin;
 
-/// The function of a [`Work<Self>`](Work): what the work item does when a worker runs it.
+/// A workqueue: the kernel worker threads that run the work items queued on it (C's
+/// `struct workqueue_struct`). Modules get theirs from [`system()`].
 ///
-/// ```ignore
-/// impl WorkItem for Report {
-///     fn run(work: &Work<Self>) {
-///         pr_info!("{} events\n", work.events.lock().len());
-///     }
-/// }
-/// ```
-pub trait WorkItem: Sync + Sized + 'static {
-    /// Called by a kernel worker thread, in process context: may sleep. May queue the work item
-    /// again. Must not drop it (that would wait for this very call: the kernel panics instead of
-    /// deadlocking).
-    ///
-    /// ```ignore
-    /// fn run(work: &Work<Self>) {
-    ///     work.totals.lock().push(work.sample(), GFP_KERNEL).ok();
-    /// }
-    /// ```
-    fn run(work: &Work<Self>);
-}
-
-/// A work item whose function is `T`'s [`WorkItem::run`], holding the `T` it runs on (reachable
-/// through `Deref`).
-///
-/// Create one in place with [`new_work!`](crate::new_work); queue it with [`Queue::enqueue`].
-/// A work item is queued at most once at a time; queueing it while it runs makes it run again.
-/// Dropping it cancels it and waits for its function to return, which may sleep: drop it in
-/// process context. Leaking it (`core::mem::forget`) leaves it queued: its function would then
-/// run after the module is gone.
-///
-/// ```ignore
-/// let work = KBox::pin_init(new_work!(Report::default(), "report"), GFP_KERNEL)?;
-/// workqueue::system().enqueue(&work);
+/// ```ignore,kernel
+/// let queue: &'static kernel::workqueue::Queue = kernel::workqueue::system();
+/// queue.try_spawn(GFP_KERNEL, || pr_info!("from a worker\n"))?;
 /// ```
 ///
 /// # Invariants
 ///
-/// `raw` was initialised with `run::<T>` as its function and does not move.
-pub struct Work<T> {
-    raw: Opaque<bindings::work_struct>,
-    data: T,
-}
-
-// SAFETY: the C work item may be queued, cancelled and dropped from any thread; `T` moves with it.
-unsafe impl<T: Send> Send for Work<T> {}
-// SAFETY: `&Work` only queues or cancels the C work item, which has its own locking, and gives
-// `&T`, which needs `T: Sync` (the function also gets `&T`, on a worker thread).
-unsafe impl<T: Sync> Sync for Work<T> {}
-
-impl<T: WorkItem> Work<T> {
-    /// An initializer for an idle work item holding `data`, named `name` with class `key` for
-    /// lockdep (which then checks that cancelling or dropping it does not wait with a lock its
-    /// function takes). [`new_work!`](crate::new_work) fills `name` and `key` in.
-    ///
-    /// ```ignore
-    /// let init = Work::new(Report::default(), c"report", static_lock_class!());
-    /// let work = KBox::pin_init(init, GFP_KERNEL)?;
-    /// ```
-    pub fn new(data: T, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
-        // SAFETY: the closure initialises both fields and cannot fail.
-        unsafe {
-            pin_init_from_closure(move |slot: *mut Self| {
-                addr_of_mut!((*slot).data).write(data);
-                // INVARIANT: initialised with `run::<T>`; `PinInit` callers never move it.
-                bindings::init_work_with_key(
-                    Opaque::raw_get(addr_of!((*slot).raw)),
-                    Some(run::<T>),
-                    false,
-                    name.as_ptr(),
-                    key.as_ptr(),
-                );
-                Ok(())
-            })
-        }
-    }
-}
-
-impl<T> Work<T> {
-    /// Removes the work item from its queue if it is queued, and waits for its function to
-    /// return if it is running (C's `cancel_work_sync()`); a function that queues itself again
-    /// meanwhile is not run again. Returns whether it was queued. May sleep. From the work item's
-    /// own function it only dequeues (it cannot wait for itself).
-    ///
-    /// Must not be called with a lock the function takes.
-    ///
-    /// ```ignore
-    /// work.cancel();
-    /// ```
-    pub fn cancel(&self) -> bool {
-        let raw = self.raw.get();
-        if self.in_run() {
-            // SAFETY: the work item is initialised (type invariant); this never waits.
-            unsafe { bindings::cancel_work(raw) }
-        } else {
-            // SAFETY: the work item is initialised; this is not its own function (checked above),
-            // so waiting for it terminates.
-            unsafe { bindings::cancel_work_sync(raw) }
-        }
-    }
-
-    /// Whether the current task is a worker running this work item's function.
-    fn in_run(&self) -> bool {
-        // SAFETY: `current_work` may be called in any context; it is null outside workers.
-        core::ptr::eq(unsafe { bindings::current_work() }, self.raw.get())
-    }
-}
-
-impl<T> Deref for Work<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.data
-    }
-}
-
-impl<T> Drop for Work<T> {
-    fn drop(&mut self) {
-        if self.in_run() {
-            // Waiting would never end, and returning would free what the function still uses.
-            panic!("a Work was dropped from its own function");
-        }
-        // SAFETY: the work item is initialised (type invariant), and this is not its function.
-        // Cancelling also makes a function that queues itself meanwhile fail to, so the item is
-        // neither queued nor running when `T` is dropped after this.
-        unsafe { bindings::cancel_work_sync(self.raw.get()) };
-    }
-}
-
-/// The C function of every `Work<T>`: finds the work item and runs `T`'s function.
-///
-/// # Safety
-///
-/// `raw` is the `raw` field of a live `Work<T>`: workers only run queued items, and a `Work` is
-/// dequeued (waiting for this function) before it is freed.
-unsafe extern "C" fn run<T: WorkItem>(raw: *mut bindings::work_struct) {
-    // SAFETY: `raw` is the `raw` field of a live `Work<T>` (the function's contract), which stays
-    // alive until this function returns.
-    T::run(unsafe { &*crate::container_of!(raw, Work<T>, raw) });
-}
-
-/// A workqueue: the kernel worker threads that run the work items queued on it.
-///
-/// ```ignore
-/// let queued = workqueue::system().enqueue(&work);
-/// ```
-///
-/// # Invariants
-///
-/// A `&Queue` is a live `struct workqueue_struct`.
+/// A `&'a Queue` is a live `struct workqueue_struct` for `'a`, and the items queued on it through
+/// this type run before the module's code goes away.
 #[repr(transparent)]
 pub struct Queue(Opaque<bindings::workqueue_struct>);
 
-// SAFETY: queueing work is allowed from any thread and context.
+// SAFETY: the C workqueue has its own locking; queueing on it is allowed from any thread.
+unsafe impl Send for Queue {}
+// SAFETY: as for `Send`: queueing may happen on several threads at once.
 unsafe impl Sync for Queue {}
 
 impl Queue {
-    /// Queues `work` to run on this workqueue (C's `queue_work()`), unless it is already queued.
-    /// Returns whether it was queued by this call. Any context: never sleeps.
+    /// The `Queue` of a C workqueue.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is a live workqueue for all of `'a`, and every work item queued through the result
+    /// has run before the module is unloaded (for instance: the caller destroys or flushes the
+    /// queue before its `cleanup_module` returns). Upstream asks only the first: there the
+    /// kernel's system queues are fair game, here they would let a module's work function run
+    /// after the module is gone.
+    ///
+    /// Not run as a test: this crate binds no `alloc_workqueue()` to make such a queue with.
     ///
     /// ```ignore
-    /// if !workqueue::system().enqueue(&work) {
-    ///     pr_debug!("already queued: the queued run will see this event too\n");
+    /// // SAFETY: `my_wq` lives until `cleanup_module` destroys it, which waits for its items.
+    /// let queue = unsafe { Queue::from_raw(my_wq) };
+    /// ```
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::workqueue_struct) -> &'a Queue {
+        // INVARIANT: guaranteed by the caller.
+        // SAFETY: `Queue` is a transparent wrapper of the C type, and `ptr` is live for `'a`.
+        unsafe { &*ptr.cast::<Queue>() }
+    }
+
+    /// Queues the work item `w` points to, handing `w` to the queue until a worker passes it to
+    /// the item's [`WorkItem::run`]. Never sleeps: any context may queue.
+    ///
+    /// What it returns depends on the pointer: `Result<(), Arc<T>>` for an `Arc` (the `Arc` back
+    /// when the item was already queued: it then runs once for both), `()` for a
+    /// `Pin<KBox<T>>` (the only owner of an item cannot find it queued). An item queued again
+    /// while it runs runs once more. `ID` picks the [`Work`] field, when there are several.
+    ///
+    /// ```ignore,kernel
+    /// # use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
+    /// # #[pin_data]
+    /// # struct Event {
+    /// #     #[pin]
+    /// #     work: Work<Event>,
+    /// # }
+    /// # impl_has_work! { impl HasWork<Self> for Event { self.work } }
+    /// # impl WorkItem for Event {
+    /// #     type Pointer = Arc<Event>;
+    /// #     fn run(_this: Arc<Event>) {}
+    /// # }
+    /// let event = Arc::pin_init(pin_init!(Event { work <- new_work!() }), GFP_KERNEL)?;
+    /// match workqueue::system().enqueue(event.clone()) {
+    ///     Ok(()) => {}
+    ///     Err(_event) => pr_debug!("already queued: that run will see this event too\n"),
     /// }
     /// ```
-    pub fn enqueue<T: WorkItem>(&self, work: &Work<T>) -> bool {
-        // SAFETY: the queue is live (type invariant); the work item is initialised and pinned,
-        // and dropping it dequeues it, so the queue never holds it after it is freed.
-        unsafe { bindings::queue_work(self.0.get(), work.raw.get()) }
+    pub fn enqueue<W, const ID: u64>(&self, w: W) -> W::EnqueueOutput
+    where
+        W: RawWorkItem<ID> + Send + 'static,
+    {
+        let queue = self.0.get();
+        // SAFETY: the closure returns `false` only when `queue_work` found the item already
+        // pending. `W: Send + 'static`, so a worker may run it on any thread, at any later time
+        // before the module goes, which the queue guarantees (type invariant). `queue_work`
+        // uses the pointer during the call, when `__enqueue` guarantees it valid, and after it
+        // only when it returned `true`, in which case it stays valid until the item's function
+        // is called.
+        unsafe { w.__enqueue(move |work| bindings::queue_work(queue, work)) }
+    }
+
+    /// Runs `func` on this queue, in a work item allocated with `flags`; fails only if that
+    /// allocation does.
+    ///
+    /// ```ignore,kernel
+    /// use core::sync::atomic::{AtomicBool, Ordering};
+    /// let ran = Arc::new(AtomicBool::new(false), GFP_KERNEL)?;
+    /// let seen = ran.clone();
+    /// kernel::workqueue::system().try_spawn(GFP_KERNEL, move || seen.store(true, Ordering::Release))?;
+    /// # while !ran.load(Ordering::Acquire) {
+    /// #     kernel::time::msleep(1);
+    /// # }
+    /// ```
+    pub fn try_spawn<T: 'static + Send + FnOnce()>(&self, flags: Flags, func: T) -> Result<(), AllocError> {
+        let init = crate::pin_init!(ClosureWork { work <- new_work!("Queue::try_spawn"), func: Some(func) });
+        let work = KBox::pin_init(init, flags).map_err(|_| AllocError)?;
+        self.enqueue(work);
+        Ok(())
     }
 }
 
-/// The kernel's system workqueue (C's `system_wq`, which `schedule_work()` uses): for work items
-/// that do not need a queue of their own.
-///
-/// ```ignore
-/// kernel::workqueue::system().enqueue(&work);
-/// ```
-pub fn system() -> &'static Queue {
-    // SAFETY: `system_wq` is set up at boot, before any module loads, and never changes or
-    // goes away; a `Queue` is a transparent wrapper of the C queue.
-    unsafe { &*bindings::system_wq.cast::<Queue>() }
+/// The work item of [`Queue::try_spawn`]: a closure, run once.
+#[pin_data]
+struct ClosureWork<T> {
+    #[pin]
+    work: Work<ClosureWork<T>>,
+    func: Option<T>,
 }
 
-/// An initializer for a [`Work`] item holding `data`, with a lockdep class for this call site and
-/// an optional name (default: `file:line`).
+impl_has_work! {
+    impl{T} HasWork<Self> for ClosureWork<T> { self.work }
+}
+
+impl<T: FnOnce()> WorkItem for ClosureWork<T> {
+    type Pointer = Pin<KBox<Self>>;
+
+    fn run(mut this: Pin<KBox<Self>>) {
+        // SAFETY: only `func`, which is not structurally pinned, is touched; `work` stays put.
+        let func = unsafe { this.as_mut().get_unchecked_mut() }.func.take();
+        if let Some(func) = func {
+            func();
+        }
+    }
+}
+
+// The module's workqueue, set by the C `init_module` of the `MODULE_WQ` helpers (helpers.c)
+// before any Rust code of the module runs, and destroyed by its `cleanup_module` after the last.
+// Reading it is what links those helpers into a module.
+unsafe extern "C" {
+    static mut kmod_rs_module_wq: *mut bindings::workqueue_struct;
+}
+
+/// The workqueue for a module's work items: in upstream, the kernel's `system_wq`; here, a
+/// workqueue of the module's own with `system_wq`'s flags (per-CPU, default concurrency), which
+/// unloading drains. See [Unloading](self#unloading).
 ///
-/// ```ignore
-/// let work = KBox::pin_init(new_work!(Report::default(), "report"), GFP_KERNEL)?;
+/// ```ignore,kernel
+/// kernel::workqueue::system().try_spawn(GFP_KERNEL, || pr_info!("later\n"))?;
+/// ```
+pub fn system() -> &'static Queue {
+    // SAFETY: the C `init_module` set the pointer to a live workqueue before calling any of the
+    // module's Rust code, and never changes it; it is destroyed only after all of that code has
+    // returned and every item queued on it has run, so it is live, and drains what is queued
+    // through it, for as long as the module's code can run (the `Queue` invariant).
+    unsafe { Queue::from_raw(kmod_rs_module_wq) }
+}
+
+/// An initializer for a [`Work`] field, with a lockdep class for this call site and an optional
+/// name (default: `file:line`).
+///
+/// ```ignore,kernel
+/// # use kernel::workqueue::{impl_has_work, new_work, Work, WorkItem};
+/// # #[pin_data]
+/// # struct Device {
+/// #     #[pin]
+/// #     reset: Work<Device>,
+/// # }
+/// # impl_has_work! { impl HasWork<Self> for Device { self.reset } }
+/// # impl WorkItem for Device {
+/// #     type Pointer = Arc<Device>;
+/// #     fn run(_this: Arc<Device>) {}
+/// # }
+/// let device = Arc::pin_init(pin_init!(Device { reset <- new_work!("Device::reset") }), GFP_KERNEL)?;
 /// ```
 #[macro_export]
 macro_rules! new_work {
-    ($data:expr $(, $name:literal)? $(,)?) => {
-        $crate::workqueue::Work::new($data, $crate::optional_name!($($name)?), $crate::static_lock_class!())
+    ($($name:literal)? $(,)?) => {
+        $crate::workqueue::Work::new($crate::optional_name!($($name)?), $crate::static_lock_class!())
     };
 }

@@ -136,8 +136,13 @@ def endbr_on_address_taken(obj):
     for kind, target in obj.data_relocs:
         if kind in ("R_X86_64_64", "R_X86_64_32S", "R_X86_64_32"):
             taken.add(obj.resolve(target, False))
+    # By address: a function may have several names (`init_module` is an alias), of which
+    # objdump labels only one.
+    first = {}
+    for section, address, mnemonic, _ in obj.insns:
+        first.setdefault((section, address), mnemonic)
     names = sorted(obj.functions[t] for t in taken if t in obj.functions)
-    bad = [n for n in names if obj.first_insn.get(n) != "endbr64"]
+    bad = sorted(obj.functions[t] for t in taken if t in obj.functions and first.get(t) != "endbr64")
     if not names:
         return False, "found no address-taken function (the check would prove nothing)"
     return not bad, f"no ENDBR64 at {', '.join(bad[:5])}" if bad else f"{len(names)} address-taken functions"

@@ -1,9 +1,11 @@
 """Tests of deferred work: timers, work items and kernel threads, through examples/deferred and
-the deferred_test module; above all, that unloading stops them."""
+the deferred_test module; above all, that unloading stops them, and that work still queued or
+running at unload (or at a failed load) runs to its end before the module's code goes. And, on
+the host, what the work item types refuse to compile."""
 
 import re
 
-from harness import tail
+from harness import compile_checks, run, tail
 
 MODULES = ["examples/deferred", "tests/modules/deferred_test"]
 
@@ -11,8 +13,11 @@ RUN_SECONDS = 2
 # Seconds between insmod and rmmod in the quick load/unload cycles: from "armed, nothing ran yet"
 # to "the work item was queued a few times".
 CHURN_DELAYS = ["0", "0", "0.01", "0.02", "0.03", "0.05", "0.07", "0.1", "0.13", "0.17", "0.2", "0.25"]
-STEPS = ["deferred-run", "deferred-quiet", "deferred-churn", "deferred-churn-quiet", "deferred-test",
-         "deferred-test-quiet"]
+STEPS = ["deferred-run", "deferred-quiet", "deferred-churn", "deferred-churn-quiet", "deferred-fail",
+         "deferred-test", "deferred-test-quiet"]
+# Written to the kernel log by the guest once rmmod (or the failing insmod) has returned.
+RETURNED = "deferred_test: rmmod returned"
+FAIL_RETURNED = "deferred_test: failed insmod returned"
 
 STARTED = re.compile(r"deferred: started: period (\d+) jiffies \(HZ=(\d+)\)")
 STOPPED = re.compile(r"deferred: stopped after (\d+) jiffies: (\d+) ticks, (\d+) work runs "
@@ -28,15 +33,45 @@ TEST_CHECKS = [
     "timer drop waits for a running callback",
     "timer callback reads a writable parameter",
     "timer callback reads a writable parameter while the parameter lock is held",
+    "work runs on a worker thread, which may sleep",
     "work queued while running runs again, once",
-    "work cancel waits for the running function",
-    "work drop waits for the running function, cancels the queued run",
-    "work cancel from its own function",
+    "an Arc work item queued while queued comes back as Err, the same Arc",
+    "an Arc work item is freed once its runs and references are gone",
+    "a KBox work item runs once, and its run frees it",
+    "dropping the last reference inside run frees the item there",
+    "a work item queued again from its run runs again",
+    "a type with two Work fields (ID 0 and 1) runs each field's function",
+    "a work item queued from a timer callback (atomic context) runs",
+    "try_spawn runs a closure on the queue",
     "kthread runs its closure",
     "kthread drop stops its loop and waits for it",
     "kthread closure dropped once, run or not",
     "kthread stopped long after its closure returned",
 ]
+
+
+def module_symbols(ko):
+    """{name: binding} of the symbols a .ko defines."""
+    status, out = run(["readelf", "-sW", str(ko)])
+    rows = [line.split() for line in out.splitlines()]
+    return {r[7]: r[4] for r in rows if len(r) >= 8 and r[0].endswith(":") and r[6] != "UND"}
+
+
+def built(results, kernel, modules):
+    """The module's own workqueue comes with `workqueue::system()`: a module that queues work gets
+    the C init_module/cleanup_module that create and destroy it, one that does not keeps module!'s
+    own (weak) ones and has no workqueue."""
+    for name, uses in [("deferred", True), ("deferred_test", True), ("hello", False)]:
+        if name not in modules:
+            continue
+        symbols = module_symbols(modules[name].ko)
+        glue = symbols.get("init_module") == "GLOBAL" and symbols.get("cleanup_module") == "GLOBAL" \
+            and "kmod_rs_module_wq" in symbols
+        plain = symbols.get("init_module") == "WEAK" and symbols.get("cleanup_module") == "WEAK" \
+            and "kmod_rs_module_wq" not in symbols
+        results.check(f"{kernel.name}: {name} " + ("has its own workqueue (it queues work)" if uses
+                                                   else "has no workqueue (it queues no work)"),
+                      glue if uses else plain, str({k: v for k, v in symbols.items() if "module" in k}))
 
 
 def guest_steps(guest, modules, kernel):
@@ -45,7 +80,10 @@ def guest_steps(guest, modules, kernel):
     guest.step("deferred-churn", f"for d in {' '.join(CHURN_DELAYS)}; do "
                                  "insmod /deferred.ko && sleep $d && rmmod deferred || echo FAILED; done")
     guest.step("deferred-churn-quiet", "sleep 1")
-    guest.step("deferred-test", "insmod /deferred_test.ko && rmmod deferred_test")
+    # The failed load's log is followed by the next step's: nothing of it may show there.
+    guest.step("deferred-fail", "insmod /deferred_test.ko fail_after_enqueue=1; echo \"insmod status $?\"; "
+                                f"echo '{FAIL_RETURNED}' > /dev/kmsg")
+    guest.step("deferred-test", f"insmod /deferred_test.ko && rmmod deferred_test && echo '{RETURNED}' > /dev/kmsg")
     # Longer than the 1.5 s timer the test module leaves armed at unload.
     guest.step("deferred-test-quiet", "sleep 2")
 
@@ -115,11 +153,81 @@ def test_module_checks(results, name, guest):
     log = guest.dmesg("deferred-test")
     for check in TEST_CHECKS:
         results.check(f"{name}: {check} (in the kernel)", f"deferred_test: {check}: ok" in log, tail(log, 15))
-    done = log.find("deferred_test: exit: done, slow work ran 1 times")
-    results.check(f"{name}: unloading waits for a running work item and cancels its queued rerun",
-                  "deferred_test: exit: slow work running: true" in log and log.count("slow work start") == 1
-                  and -1 < log.find("deferred_test: slow work done") < done, tail(log, 8))
+    lines = log.splitlines()
+
+    def index(text, start=0):
+        return next((i for i, line in enumerate(lines) if i >= start and text in line), None)
+
+    returned = index(RETURNED)
+    dropped = index("deferred_test: exit: module state dropped, slow work ran 1 times, 16 items queued")
+    freed = index("deferred_test: slow work freed after 2 runs")
+    at_exit = index("deferred_test: exit: all 16 items queued at unload ran")
+    second_done = index("deferred_test: slow work done", (index("deferred_test: slow work done") or 0) + 1)
+    results.check(f"{name}: unloading waits for a work item running at unload, then runs its queued rerun",
+                  "deferred_test: exit: slow work running: true" in log and None not in (returned, dropped, freed)
+                  and log.count("slow work start") == 2 and second_done is not None
+                  and dropped < second_done < freed < returned, tail(log, 12))
+    results.check(f"{name}: work items queued during unload all run before rmmod returns",
+                  None not in (dropped, at_exit, returned) and dropped < at_exit < returned, tail(log, 12))
+    after = lines[returned + 1:] if returned is not None else []
     quiet = guest.dmesg("deferred-test-quiet")
-    results.check(f"{name}: a timer armed at unload never fires",
-                  guest.status("deferred-test-quiet") == 0 and done > -1 and "late timer" not in log + quiet
-                  and "deferred_test" not in quiet, tail(quiet))
+    results.check(f"{name}: a timer armed at unload never fires, nothing of the module runs after rmmod",
+                  guest.status("deferred-test-quiet") == 0 and returned is not None and "late timer" not in log + quiet
+                  and "deferred_test" not in quiet and not any("deferred_test" in line for line in after), tail(quiet))
+    fail = guest.dmesg("deferred-fail")
+    fail_lines = fail.splitlines()
+    ran = next((i for i, line in enumerate(fail_lines) if "deferred_test: failed init: its queued work ran" in line), None)
+    back = next((i for i, line in enumerate(fail_lines) if FAIL_RETURNED in line), None)
+    results.check(f"{name}: a failing init's queued work runs before insmod returns, and never after",
+                  "insmod status 0" not in guest.output("deferred-fail") and "failed init: returning EBUSY" in fail
+                  and None not in (ran, back) and ran < back and "failed init" not in log, tail(fail, 8))
+
+
+# What the work item types must refuse, each against the control (the same crate, compiling). A
+# library crate, as src/init.rs says such a crate names the pin-init library itself.
+WORK_CRATE = """#![no_std]
+extern crate kernel as pinned_init;
+use kernel::prelude::*;
+use kernel::workqueue::{{self, impl_has_work, new_work, Work, WorkItem}};
+#[pin_data]
+pub struct Item {{ value: {value}, {pin}work: Work<Item{id}> }}
+impl_has_work! {{ impl HasWork<Self{id}> for Item {{ self.{field} }} }}
+impl WorkItem{id_param} for Item {{
+    type Pointer = {pointer};
+    fn run(_this: {pointer}) {{}}
+}}
+pub fn make() -> impl PinInit<Item> {{ pin_init!(Item {{ value: Default::default(), work <- new_work!() }}) }}
+pub fn queue(item: {queued}) {{ let _ = workqueue::system().enqueue{turbofish}(item); }}
+"""
+WORK_DEFAULTS = dict(value="u32", pin="#[pin] ", id="", id_param="", field="work", pointer="Arc<Item>", queued="Arc<Item>",
+                     turbofish="")
+WORK_CASES = [
+    ("an Arc work item (the control)", {}, None),
+    ("a Pin<KBox<_>> work item (the control)", dict(pointer="Pin<KBox<Item>>", queued="Pin<KBox<Item>>"), None),
+    ("a second Work field's ID given explicitly (the control)",
+     dict(id=", 1", id_param="<1>", turbofish="::<_, 1>"), None),
+    ("a Pin<KBox<_>> item that is Send but not Sync (the control: only its queue has it)",
+     dict(value="core::cell::Cell<u32>", pointer="Pin<KBox<Item>>", queued="Pin<KBox<Item>>"), None),
+    ("queueing an item that is not Send (a raw pointer in it)",
+     dict(value="Option<*mut u8>", pointer="Pin<KBox<Item>>", queued="Pin<KBox<Item>>"),
+     "E0277]: `*mut u8` cannot be sent between threads safely"),
+    ("queueing an Arc item that is not Sync (a Cell in it)", dict(value="core::cell::Cell<u32>"),
+     "E0277]: `Cell<u32>` cannot be shared between threads safely"),
+    ("queueing an item as a pointer other than its WorkItem::Pointer",
+     dict(pointer="Pin<KBox<Item>>", queued="Arc<Item>"),
+     "E0271]: type mismatch resolving `<Item as WorkItem>::Pointer == Arc<Item>`"),
+    ("a WorkItem whose Pointer is not an owning pointer to a work item", dict(pointer="&'static Item"),
+     "E0277]: the trait bound `&'static Item: WorkItemPointer<0>` is not satisfied"),
+    ("a Work field not structurally pinned (it could be moved out of a pinned item)", dict(pin=""),
+     "Init<Work<Item>, _>` is not satisfied"),
+    ("impl_has_work! naming a field that is not a Work", dict(field="value"), "E0308"),
+    ("queueing with an ID the item has no Work for", dict(turbofish="::<_, 1>"),
+     "E0277]: the trait bound `Item: WorkItem<1>` is not satisfied"),
+]
+
+
+def host_checks(results, toolchain, kernel):
+    """A work item is queued only as the pointer its `WorkItem` names, only when a worker thread
+    may have it (`Send`, and `Sync` for an `Arc`), and `impl_has_work!` only accepts a `Work`."""
+    cases = [(what, WORK_CRATE.format(**dict(WORK_DEFAULTS, **parts)), error) for what, parts, error in WORK_CASES]
+    compile_checks(results, toolchain, kernel, "the work item API", cases)

@@ -35,6 +35,7 @@ import kunit
 import misc
 import params
 import safe_api
+import shipping
 import toolchains
 import upstream_samples
 from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
@@ -42,7 +43,7 @@ import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug"]
 SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kunit, doctests, kernel_rust, upstream_samples,
-          hardening, bench_smoke]
+          shipping, hardening, bench_smoke]
 
 
 def hooks(name):

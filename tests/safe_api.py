@@ -59,6 +59,20 @@ def built(results, kernel, modules):
         else:
             results.check(f"{kernel.name}: a module allocating with alloc's infallible Box::new does not build",
                           status != 0 and "Box" in out and "new" in out and "error[E0599]" in out, tail(out, 15))
+    if kernel.name not in ("6.1", "7.2"):
+        return  # modpost's verdict is the same on every kernel; two toolchains suffice
+    for count in [1, -1]:
+        (crate / "src/lib.rs").write_text(INFALLIBLE_CRATE.format(
+            allocation=f"kernel::sync::Refcount::new({count}).as_atomic().load(core::sync::atomic::Ordering::Relaxed)"
+        ).replace("*value", "value"))
+        status, out = kernel.make(crate, "modules", env=env)
+        if count > 0:
+            results.check(f"{kernel.name}: build_assert! that holds leaves nothing behind: Refcount::new(1) builds",
+                          status == 0, tail(out, 15))
+        else:
+            results.check(f"{kernel.name}: build_assert! that fails stops the build: Refcount::new(-1) is a modpost "
+                          "error naming rust_build_error", status != 0 and '"rust_build_error"' in out
+                          and "undefined" in out, tail(out, 15))
 
 
 # Pinned initialisation at the boundaries of safe code: what must be rejected, with the error

@@ -19,14 +19,22 @@ pub fn kdir() -> Result<PathBuf> {
         return check_tree(&dir, "the running kernel's build link");
     }
     Err(Error(format!(
-        "no kernel build tree for the running kernel {release}: {} does not exist.\n\
+        "no kernel build tree for the running kernel {release}: {} does not exist. \
          Install the headers (Debian: `apt install linux-headers-{release}`) or point KDIR= at a \
          configured kernel tree, e.g. KDIR=/lib/modules/<release>/build",
         dir.display()
     )))
 }
 
+/// The errors say what `kbuild/module-makefile.mk` says for a plain `make`, word for word.
 fn check_tree(dir: &Path, what: &str) -> Result<PathBuf> {
+    if !dir.exists() {
+        return Err(Error(format!(
+            "{what} {} does not exist; set KDIR= to a kernel build tree, e.g. \
+             /lib/modules/<release>/build from linux-headers-<release>",
+            dir.display()
+        )));
+    }
     let dir = dir
         .canonicalize()
         .map_err(|e| Error(format!("{what} {}: {e}; set KDIR= to a kernel build tree", dir.display())))?;

@@ -145,22 +145,31 @@ pub static THIS_MODULE: ::kernel::ThisModule =
 mod __module_glue {{
     static MODULE: ::kernel::module::ModuleSlot<super::{type_}> = ::kernel::module::ModuleSlot::new();
 
-    /// Called by the kernel when the module is loaded.
+    /// Called by the kernel when the module is loaded, as `init_module`.
     #[unsafe(no_mangle)]
     #[unsafe(link_section = ".init.text")]
-    pub extern "C" fn init_module() -> ::core::ffi::c_int {{
+    pub extern "C" fn kmod_rs_init_module() -> ::core::ffi::c_int {{
         {run_tests}
-        // SAFETY: this is `init_module`.
+        // SAFETY: this is `init_module`, or called by it first thing.
         unsafe {{ MODULE.init(&super::THIS_MODULE) }}
     }}
 
-    /// Called by the kernel when the module is unloaded.
+    /// Called by the kernel when the module is unloaded, as `cleanup_module`.
     #[unsafe(no_mangle)]
     #[unsafe(link_section = ".exit.text")]
-    pub extern "C" fn cleanup_module() {{
-        // SAFETY: this is `cleanup_module`.
+    pub extern "C" fn kmod_rs_cleanup_module() {{
+        // SAFETY: this is `cleanup_module`, or called by it first thing.
         unsafe {{ MODULE.exit() }}
     }}
+
+    // `init_module` and `cleanup_module` are weak aliases of the two: a module that queues work
+    // links the C helpers' strong ones instead, which create the module's workqueue before
+    // `kmod_rs_init_module` and destroy it after `kmod_rs_cleanup_module` (see
+    // `kernel::workqueue::system`); any other module is left exactly as it was.
+    ::core::arch::global_asm!(
+        ".weak init_module", ".set init_module, kmod_rs_init_module",
+        ".weak cleanup_module", ".set cleanup_module, kmod_rs_cleanup_module",
+    );
 
     // The kernel calls both through pointers in `__this_module` (in the `.mod.c` file). Like C's
     // `module_init()`, take their addresses here too, so objtool's IBT pass (which sees only this

@@ -18,7 +18,7 @@ mod condvar;
 pub mod lock;
 mod refcount;
 
-pub use arc::{Arc, UniqueArc};
+pub use arc::{Arc, ArcBorrow, UniqueArc};
 pub use completion::Completion;
 pub use condvar::{CondVar, CondVarTimeoutResult};
 pub use lock::mutex::Mutex;

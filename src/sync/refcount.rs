@@ -35,10 +35,8 @@ unsafe impl Sync for Refcount {}
 impl Refcount {
     /// A count of `value` (C's `REFCOUNT_INIT()`).
     ///
-    /// # Panics
-    ///
-    /// If `value` is negative: such a count would start saturated. (Upstream refuses it at
-    /// build time, which this crate cannot do.)
+    /// `value` must not be negative (such a count would start saturated), which the build checks
+    /// ([`build_assert!`](macro@crate::build_assert)): pass a constant, as upstream's callers do.
     ///
     /// ```ignore,kernel
     /// # use core::sync::atomic::Ordering;
@@ -46,9 +44,9 @@ impl Refcount {
     /// let count = Refcount::new(3);
     /// assert_eq!(count.as_atomic().load(Ordering::Relaxed), 3);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn new(value: i32) -> Self {
-        assert!(value >= 0, "Refcount::new: a negative count is saturated");
+        crate::build_assert!(value >= 0, "Refcount::new: a negative count is saturated");
         // SAFETY: `REFCOUNT_INIT` only builds the value.
         // INVARIANT: initialised by C's own initialiser.
         Refcount(Opaque::new(unsafe { bindings::REFCOUNT_INIT(value) }))

@@ -1,7 +1,8 @@
 //! Deferred work: a timer that ticks every 10 ms, a work item it queues every 10 ticks, and a
 //! kernel thread. The timer counts in atomic context; the work item, which may sleep, takes a
-//! mutex to aggregate and prints progress; the thread polls at its own pace. Unloading stops all
-//! three, then prints what they did.
+//! mutex to aggregate and prints progress; the thread polls at its own pace. Unloading stops the
+//! timer and the thread; a run of the work item still queued then runs to its end (unloading
+//! waits for it). The totals are printed when the last of the three lets go of them.
 
 #![no_std]
 
@@ -10,7 +11,7 @@ use kernel::kthread::KThread;
 use kernel::prelude::*;
 use kernel::time::timer::{Timer, TimerCallback};
 use kernel::time::{self, jiffies, msecs_to_jiffies, Jiffies, HZ};
-use kernel::workqueue::{self, Work, WorkItem};
+use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
 module! {
     type: Deferred,
@@ -29,13 +30,31 @@ const RUNS_PER_REPORT: u64 = 3;
 /// How long the kernel thread sleeps between two looks.
 const THREAD_SLEEP_MS: u32 = 20;
 
-/// What the timer, the work item and the thread count; shared with the module.
-#[pin_data]
+/// What the timer, the work item and the thread count; shared by the three and the module, and
+/// reported when the last of them drops it.
+#[pin_data(PinnedDrop)]
 struct Stats {
     ticks: AtomicU64,
     thread_loops: AtomicU64,
     #[pin]
     summary: Mutex<Summary>,
+    start: Jiffies,
+}
+
+#[pinned_drop]
+impl PinnedDrop for Stats {
+    fn drop(self: Pin<&mut Self>) {
+        let elapsed = jiffies().wrapping_sub(self.start);
+        let summary = self.summary.lock();
+        pr_info!(
+            "stopped after {} jiffies: {} ticks, {} work runs (last saw {} ticks), {} thread loops\n",
+            elapsed,
+            self.ticks.load(Ordering::Relaxed),
+            summary.runs,
+            summary.last_ticks,
+            self.thread_loops.load(Ordering::Relaxed),
+        );
+    }
 }
 
 /// What the work item aggregates, under a mutex: only process context may take it.
@@ -45,33 +64,43 @@ struct Summary {
     last_ticks: u64,
 }
 
-/// The timer's data: it owns the work item, so dropping the timer stops both, in that order.
+/// The timer's data: a reference to the work item, which it queues.
 struct Ticker {
     stats: Arc<Stats>,
     period: Jiffies,
-    work: Pin<KBox<Work<Aggregate>>>,
+    aggregate: Arc<Aggregate>,
 }
 
 impl TimerCallback for Ticker {
     fn run(timer: &Timer<Self>) {
         let ticks = timer.stats.ticks.fetch_add(1, Ordering::Relaxed) + 1;
         if ticks % TICKS_PER_WORK == 0 {
-            // Queueing never sleeps; if the previous run is still queued, this one merges into it.
-            workqueue::system().enqueue(&timer.work);
+            // Queueing never sleeps. If the previous run is still queued, this one merges into
+            // it, and the clone comes back (dropping it here is fine: the timer holds another).
+            let _ = workqueue::system().enqueue(timer.aggregate.clone());
         }
         timer.schedule(timer.period);
     }
 }
 
-/// The work item's data.
+/// The work item: queued as an `Arc`, whose reference the queue holds until it runs.
+#[pin_data]
 struct Aggregate {
     stats: Arc<Stats>,
+    #[pin]
+    work: Work<Aggregate>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for Aggregate { self.work }
 }
 
 impl WorkItem for Aggregate {
-    fn run(work: &Work<Self>) {
-        let ticks = work.stats.ticks.load(Ordering::Relaxed);
-        let mut summary = work.stats.summary.lock();
+    type Pointer = Arc<Aggregate>;
+
+    fn run(this: Arc<Aggregate>) {
+        let ticks = this.stats.ticks.load(Ordering::Relaxed);
+        let mut summary = this.stats.summary.lock();
         summary.runs += 1;
         summary.last_ticks = ticks;
         // Process context: sleeping is allowed, even with the mutex held.
@@ -85,8 +114,7 @@ impl WorkItem for Aggregate {
 struct Deferred {
     ticker: Option<Pin<KBox<Timer<Ticker>>>>,
     thread: Option<KThread>,
-    stats: Arc<Stats>,
-    start: Jiffies,
+    _stats: Arc<Stats>,
 }
 
 impl kernel::Module for Deferred {
@@ -96,13 +124,17 @@ impl kernel::Module for Deferred {
                 ticks: AtomicU64::new(0),
                 thread_loops: AtomicU64::new(0),
                 summary <- new_mutex!(Summary { runs: 0, last_ticks: 0 }, "deferred_summary"),
+                start: jiffies(),
             }),
             GFP_KERNEL,
         )?;
-        let aggregate = Aggregate { stats: stats.clone() };
-        let work = KBox::pin_init(new_work!(aggregate, "deferred_aggregate"), GFP_KERNEL)?;
+        let shared = stats.clone();
+        let aggregate = Arc::pin_init(
+            pin_init!(Aggregate { stats: shared, work <- new_work!("deferred_aggregate") }),
+            GFP_KERNEL,
+        )?;
         let period = msecs_to_jiffies(PERIOD_MS);
-        let ticker = Ticker { stats: stats.clone(), period, work };
+        let ticker = Ticker { stats: stats.clone(), period, aggregate };
         let ticker = KBox::pin_init(new_timer!(ticker, "deferred_ticker"), GFP_KERNEL)?;
 
         let shared = stats.clone();
@@ -117,28 +149,18 @@ impl kernel::Module for Deferred {
             GFP_KERNEL,
         )?;
 
-        let start = jiffies();
         ticker.schedule(period);
         pr_info!("started: period {} jiffies (HZ={})\n", period, HZ);
-        Ok(Deferred { ticker: Some(ticker), thread: Some(thread), stats, start })
+        Ok(Deferred { ticker: Some(ticker), thread: Some(thread), _stats: stats })
     }
 }
 
 impl Drop for Deferred {
     fn drop(&mut self) {
-        // Stop the timer (waiting for a running callback), then the work item it owns (waiting
-        // for a running function), then the thread: nothing counts after this.
+        // Stop the timer (waiting for a running callback, and dropping its reference to the work
+        // item), then the thread. A run of the work item may still be queued: the unload waits
+        // for it after this, and whichever drops the statistics last prints them.
         drop(self.ticker.take());
         drop(self.thread.take());
-        let elapsed = jiffies().wrapping_sub(self.start);
-        let summary = self.stats.summary.lock();
-        pr_info!(
-            "stopped after {} jiffies: {} ticks, {} work runs (last saw {} ticks), {} thread loops\n",
-            elapsed,
-            self.stats.ticks.load(Ordering::Relaxed),
-            summary.runs,
-            summary.last_ticks,
-            self.stats.thread_loops.load(Ordering::Relaxed),
-        );
     }
 }

@@ -24,7 +24,7 @@ struct Hello;
 
 impl kernel::Module for Hello {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        for _ in 0..module_parameters::greetings.get() {
+        for _ in 0..*module_parameters::greetings.value() {
             pr_info!("Hello from Rust! (kernel {})\n", kernel::UTS_RELEASE);
         }
         Ok(Hello)

@@ -1,6 +1,8 @@
 //! Test module for deferred work: `Timer`, `Work` and `KThread`, exercised at load time (each
-//! check prints `ok` or `FAILED`); then a work item left running and queued again, and a timer
-//! left armed, for the unload to cancel.
+//! check prints `ok` or `FAILED`); then a work item left running and queued again, work items
+//! queued by the module's `drop`, and a timer left armed, for the unload to wait for (the work)
+//! or cancel (the timer). With `fail_after_enqueue=1`, `init` queues a slow work item and fails:
+//! the failed load must wait for it too.
 
 #![no_std]
 
@@ -12,7 +14,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use kernel::prelude::*;
 use kernel::time::timer::{Timer, TimerCallback};
 use kernel::time::{jiffies, msecs_to_jiffies, msleep};
-use kernel::workqueue::{self, Work, WorkItem};
+use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
 module! {
     type: DeferredTest,
@@ -21,6 +23,7 @@ module! {
     license: "GPL",
     params: {
         panic_thread: bool { default: false, description: "Only run a kernel thread that panics" },
+        fail_after_enqueue: bool { default: false, description: "Only queue a slow work item, then fail to load" },
         rate: u32 { default: 10, description: "A writable number a timer callback reads", permissions: 0o644 },
         label: str { default: "deferred", description: "A writable string", permissions: 0o644 },
     },
@@ -101,24 +104,86 @@ impl TimerCallback for Late {
 }
 
 /// Still running (and queued again) when the module unloads.
+#[pin_data(PinnedDrop)]
 struct SlowExit {
     events: Arc<Events>,
+    #[pin]
+    work: Work<SlowExit>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for SlowExit { self.work }
 }
 
 impl WorkItem for SlowExit {
-    fn run(work: &Work<Self>) {
-        work.events.runs.fetch_add(1, Ordering::Relaxed);
-        work.events.started.store(true, Ordering::Release);
+    type Pointer = Arc<SlowExit>;
+
+    fn run(this: Arc<SlowExit>) {
+        this.events.runs.fetch_add(1, Ordering::Relaxed);
+        this.events.started.store(true, Ordering::Release);
         pr_info!("slow work start\n");
         msleep(300);
         pr_info!("slow work done\n");
-        work.events.finished.store(true, Ordering::Release);
+        this.events.finished.store(true, Ordering::Release);
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for SlowExit {
+    fn drop(self: Pin<&mut Self>) {
+        pr_info!("slow work freed after {} runs\n", self.events.runs());
+    }
+}
+
+/// How many work items the module's `drop` queues, and how many of them have run.
+const AT_EXIT: u32 = 16;
+static AT_EXIT_RAN: AtomicU32 = AtomicU32::new(0);
+
+/// Queued by the module's `drop`, so that each is still queued when the unload begins waiting.
+#[pin_data]
+struct AtExit {
+    #[pin]
+    work: Work<AtExit>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for AtExit { self.work }
+}
+
+impl WorkItem for AtExit {
+    type Pointer = Pin<KBox<AtExit>>;
+
+    fn run(_this: Pin<KBox<AtExit>>) {
+        msleep(20);
+        if AT_EXIT_RAN.fetch_add(1, Ordering::Relaxed) + 1 == AT_EXIT {
+            pr_info!("exit: all {} items queued at unload ran\n", AT_EXIT);
+        }
+    }
+}
+
+/// Queued by a failing `init`.
+#[pin_data]
+struct FailedInit {
+    #[pin]
+    work: Work<FailedInit>,
+}
+
+impl_has_work! {
+    impl HasWork<Self> for FailedInit { self.work }
+}
+
+impl WorkItem for FailedInit {
+    type Pointer = Pin<KBox<FailedInit>>;
+
+    fn run(_this: Pin<KBox<FailedInit>>) {
+        msleep(200);
+        pr_info!("failed init: its queued work ran\n");
     }
 }
 
 struct DeferredTest {
     late: Option<Pin<KBox<Timer<Late>>>>,
-    slow: Option<Pin<KBox<Work<SlowExit>>>>,
+    slow: Option<Arc<SlowExit>>,
     events: Arc<Events>,
 }
 
@@ -128,17 +193,25 @@ impl kernel::Module for DeferredTest {
             thread::panicked()?;
             return Ok(DeferredTest { late: None, slow: None, events: Events::new()? });
         }
+        if module_parameters::fail_after_enqueue.get() {
+            workqueue::system()
+                .enqueue(KBox::pin_init(pin_init!(FailedInit { work <- new_work!() }), GFP_KERNEL)?);
+            pr_info!("failed init: returning EBUSY\n");
+            return Err(EBUSY);
+        }
         timer::run()?;
         work::run()?;
         thread::run()?;
 
         let events = Events::new()?;
-        let slow = KBox::pin_init(new_work!(SlowExit { events: events.clone() }), GFP_KERNEL)?;
-        workqueue::system().enqueue(&slow);
+        let shared = events.clone();
+        let slow = Arc::pin_init(pin_init!(SlowExit { events: shared, work <- new_work!() }), GFP_KERNEL)?;
+        let _ = workqueue::system().enqueue(slow.clone());
         if !wait_for(1000, || events.started()) {
             pr_err!("slow work did not start\n");
         }
-        workqueue::system().enqueue(&slow);
+        // Queued again while it runs: the unload finds it running and queued.
+        let _ = workqueue::system().enqueue(slow.clone());
         let late = KBox::pin_init(new_timer!(Late), GFP_KERNEL)?;
         late.schedule(msecs_to_jiffies(1500));
         Ok(DeferredTest { late: Some(late), slow: Some(slow), events })
@@ -151,6 +224,16 @@ impl Drop for DeferredTest {
         pr_info!("exit: slow work running: {running}\n");
         drop(self.late.take());
         drop(self.slow.take());
-        pr_info!("exit: done, slow work ran {} times\n", self.events.runs());
+        let mut queued = 0;
+        for _ in 0..AT_EXIT {
+            if let Ok(item) = KBox::pin_init(pin_init!(AtExit { work <- new_work!() }), GFP_KERNEL) {
+                workqueue::system().enqueue(item);
+                queued += 1;
+            }
+        }
+        pr_info!(
+            "exit: module state dropped, slow work ran {} times, {queued} items queued\n",
+            self.events.runs()
+        );
     }
 }

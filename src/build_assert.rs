@@ -1,0 +1,74 @@
+//! Assertions the build checks: [`build_assert!`](macro@crate::build_assert) and
+//! [`build_error!`](macro@crate::build_error), upstream's names.
+//!
+//! A module has no good way to fail at run time in the middle of a constructor (a panic there is
+//! a kernel oops). Where a condition is known when the module is compiled, such as a constant
+//! argument of an `#[inline(always)]` function, these make a violation fail the build instead:
+//! the optimiser removes the check when the condition holds, and when it cannot prove it, a call
+//! to the undefined symbol `rust_build_error` is left in the object, and modpost stops the build
+//! with `ERROR: modpost: "rust_build_error" [<module>.ko] undefined!`.
+
+/// Fails the build if this point is reachable in the optimised code of the module.
+///
+/// Not run as a doc example: it would (rightly) fail the doc-test module's build.
+///
+/// ```ignore
+/// fn lanes(width: usize) -> usize {
+///     match width {
+///         8 | 16 | 32 => width / 8,
+///         _ => kernel::build_error!("only 8, 16 and 32-bit lanes"),
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! build_error {
+    () => {
+        $crate::build_assert::build_error("build_error!() reached")
+    };
+    ($message:expr $(,)?) => {
+        $crate::build_assert::build_error($message)
+    };
+}
+
+/// Fails the build unless the condition holds wherever the optimised code of the module can
+/// reach this point (typically: a condition on constants, or on arguments of an
+/// `#[inline(always)]` function that its callers pass as constants).
+///
+/// ```
+/// const SLOTS: usize = 16;
+/// kernel::build_assert!(SLOTS.is_power_of_two());
+/// kernel::build_assert!(SLOTS <= 64, "too many slots for the mask");
+/// ```
+#[macro_export]
+macro_rules! build_assert {
+    ($condition:expr $(,)?) => {
+        if !$condition {
+            $crate::build_error!(::core::concat!("assertion failed: ", ::core::stringify!($condition)));
+        }
+    };
+    ($condition:expr, $message:expr $(,)?) => {
+        if !$condition {
+            $crate::build_error!($message);
+        }
+    };
+}
+
+/// The failure of [`build_assert!`](macro@crate::build_assert): a call to a symbol nothing defines,
+/// which modpost reports. On the host (doc tests), a panic with the message.
+#[doc(hidden)]
+#[inline(always)]
+#[cold]
+pub fn build_error(message: &'static str) -> ! {
+    #[cfg(target_os = "none")]
+    {
+        unsafe extern "C" {
+            // Deliberately defined nowhere (see the module documentation).
+            fn rust_build_error() -> !;
+        }
+        let _ = message;
+        // SAFETY: never runs: a module that still calls it fails to link (modpost).
+        unsafe { rust_build_error() }
+    }
+    #[cfg(not(target_os = "none"))]
+    panic!("{}", message)
+}
