@@ -355,3 +355,21 @@ int kmod_rs_helper_static_key_count(struct static_key *key)
 }
 
 #endif /* RUST_HELPERS_JUMP_LABEL */
+
+#ifdef RUST_HELPERS_USERCOPY
+
+#ifdef INLINE_COPY_FROM_USER
+unsigned long kmod_rs_helper__copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	return _copy_from_user(to, from, n);
+}
+#endif
+
+#ifdef INLINE_COPY_TO_USER
+unsigned long kmod_rs_helper__copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	return _copy_to_user(to, from, n);
+}
+#endif
+
+#endif /* RUST_HELPERS_USERCOPY */
