@@ -54,6 +54,20 @@ def codegen_selftest(results):
     for check in checks:
         ok, _ = check(bad)
         results.check(f"host: code-generation check '{check.__name__}' rejects a bad object", not ok)
+    # The arm64 checks, on an object of the cross compiler: FP registers, GOT relocations, an
+    # address-taken function without a landing pad, a saved x30 unsigned.
+    (work / "bad64.c").write_text(source.replace("void call(void) { hook(); }",
+                                                 "int call(void) { hook(); hook(); return 1; }"))
+    status, out = run(["aarch64-linux-gnu-gcc-12", "-O2", "-fPIC", "-mbranch-protection=none", "-c", "bad64.c",
+                       "-o", "bad64.o"], cwd=work)
+    if not results.check("host: the arm64 cross compiler builds the code-generation sample", status == 0,
+                         f"{tail(out)}\n(Debian: apt install gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu)"):
+        return
+    bad = codegen.Object(work / "bad64.o")
+    for check in [codegen.a64_no_fp_simd, codegen.a64_loader_relocations, codegen.a64_bti_on_address_taken,
+                  codegen.a64_signed_returns]:
+        ok, _ = check(bad)
+        results.check(f"host: code-generation check '{check.__name__}' rejects a bad object", not ok)
 
 
 def error_messages(results, toolchain):

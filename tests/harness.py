@@ -86,6 +86,11 @@ class Kernel:
         # None for the host's.
         userland = self.dir / "userland"
         self.userland = userland.read_text().strip() if userland.exists() else None
+        # Another architecture's kernel (scripts/kernel writes `arch`): cross-built, as Debian
+        # documents it.
+        arch = self.dir / "arch"
+        self.arch = arch.read_text().strip() if arch.exists() else "x86"
+        self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
         self.config = {}
         for line in (self.kdir / ".config").read_text().splitlines():
             if line.startswith("CONFIG_") and "=" in line:
@@ -103,7 +108,7 @@ class Kernel:
 
     def make(self, directory, *targets, env=None):
         """`make -C <kdir> M=<directory> <targets>`, as this kernel's users run it."""
-        cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *targets]
+        cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *self.cross, *targets]
         return self.run(cmd, directory, env=env)
 
     def has_file(self, relative):
