@@ -6,12 +6,11 @@
 
 # The target, by the kernel's architecture: no FP/SIMD registers on either (the kernel does not
 # save them for its own code).
+# (Neither: `make clean`, which reads no .config; cargo-staticlib stops a build without one.)
 ifdef CONFIG_X86_64
 RUST_TARGET := x86_64-unknown-none
 else ifdef CONFIG_ARM64
 RUST_TARGET := aarch64-unknown-none-softfloat
-else
-$(error rustflags.mk: kmod-rs builds modules for x86_64 and arm64 kernels, not ARCH=$(ARCH) (.config has neither CONFIG_X86_64 nor CONFIG_ARM64))
 endif
 
 # $(call rustc-option-or,FLAG,FALLBACK): FLAG when $(rust-rustc) takes it, else FALLBACK. The
@@ -27,7 +26,7 @@ ifdef CONFIG_X86_64
 rust-kflags := -Crelocation-model=static -Ccode-model=kernel -Cno-redzone=y -Cpanic=abort \
 	-Cforce-unwind-tables=n -Csymbol-mangling-version=v0 -Zfunction-sections=n \
 	-Zplt=y --cfg no_global_oom_handling
-else
+else ifdef CONFIG_ARM64
 # arm64: unwind tables only where the kernel has them for C (CONFIG_UNWIND_TABLES, which the
 # dynamic shadow call stack patches from), as arch/arm64/Makefile gives them to its Rust.
 rust-kflags := -Crelocation-model=static -Cpanic=abort -Csymbol-mangling-version=v0 \
