@@ -13,6 +13,11 @@ else ifdef CONFIG_ARM64
 RUST_TARGET := aarch64-unknown-none-softfloat
 endif
 
+# Before rustc 1.98 the frame-pointer and uwtable choices reach LLVM as function attributes only,
+# not as the module flags of what LLVM itself adds (upstream's Makefiles work around it so).
+rust-minor := $(word 2,$(subst ., ,$(shell $(rust-rustc) --version)))
+rust-before-1.98-module-flag := $(if $(shell [ "$(rust-minor)" -lt 98 ] 2>/dev/null && echo y),-Zllvm_module_flag=)
+
 # $(call rustc-option-or,FLAG,FALLBACK): FLAG when $(rust-rustc) takes it, else FALLBACK. The
 # toolchain floor (rustc 1.85) predates some -Z options that later ones spell differently.
 # (rustc checks -Z options and their values while parsing its command line.)
@@ -31,7 +36,8 @@ else ifdef CONFIG_ARM64
 # dynamic shadow call stack patches from), as arch/arm64/Makefile gives them to its Rust.
 rust-kflags := -Crelocation-model=static -Cpanic=abort -Csymbol-mangling-version=v0 \
 	-Zfunction-sections=n --cfg no_global_oom_handling \
-	$(if $(CONFIG_UNWIND_TABLES),-Cforce-unwind-tables=y $(call rustc-option-or,-Zuse-sync-unwind=n,),-Cforce-unwind-tables=n)
+	$(if $(CONFIG_UNWIND_TABLES),-Cforce-unwind-tables=y $(call rustc-option-or,-Zuse-sync-unwind=n,) \
+		$(rust-before-1.98-module-flag:%=%uwtable:u32:2:max),-Cforce-unwind-tables=n)
 # Pointer authentication of return addresses, and BTI landing pads, where the kernel's C has
 # them; `leaf` where its C signs leaf functions too (6.1's pac-ret+leaf).
 rust-branch-protection := $(if $(CONFIG_ARM64_BTI_KERNEL),bti)
@@ -82,7 +88,8 @@ rust-log2-64 := 6
 
 # Frame pointers where the kernel's C keeps them (arm64 always; x86 with the frame-pointer
 # unwinder), as the kernel's Makefile gives them to its Rust.
-rust-kflags-$(CONFIG_FRAME_POINTER) += -Cforce-frame-pointers=y
+rust-kflags-$(CONFIG_FRAME_POINTER) += -Cforce-frame-pointers=y \
+	$(rust-before-1.98-module-flag:%=%frame-pointer:u32:2:max)
 
 # KASAN (generic): Rust memory accesses are checked too, against the kernel's shadow mapping,
 # with the settings the kernel uses for C (scripts/Makefile.kasan).
