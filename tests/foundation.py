@@ -204,6 +204,9 @@ def final_steps(guest):
     guest.step("kthread-panic", "insmod /deferred_test.ko panic_thread=1 && rmmod deferred_test")
 
 
+# How the kernel names the trap of BUG(): x86's ud2, arm64's brk #0x800.
+BUG_TRAP = {"x86": "invalid opcode", "arm64": "Oops - BUG"}
+
 PATTERN = "".join("|" if i % 100 == 99 else str(i % 10) for i in range(3000))
 
 
@@ -239,7 +242,7 @@ def guest_checks(results, kernel, guest):
                   re.search(r"^<0>.*rust_kernel: panicked at tests/modules/rust_panic/src/lib\.rs:\d+:\d+: "
                             r"deliberate test panic, answer=42$", log, re.M) is not None, tail(log, 40))
     results.check(f"{name}: a Rust panic is a kernel BUG oops naming the module",
-                  "kernel BUG at" in log and "invalid opcode" in log and
+                  "kernel BUG at" in log and BUG_TRAP[kernel.arch] in log and
                   re.search(r"Modules linked in:.*rust_panic", log) is not None, tail(log, 40))
     before = int(guest.output("tainted-before-panic") or "0")
     after = re.findall(r"^\d+$", out, re.M)
