@@ -23,7 +23,7 @@ fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
     helpers
         .no_default_flags(true)
         .compiler(cc.next_back().unwrap_or("gcc"))
-        .archiver("ar")
+        .archiver(&kernel.ar)
         .warnings(true)
         .extra_warnings(false)
         .cargo_warnings(true)

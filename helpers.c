@@ -408,3 +408,34 @@ int kmod_rs_helper_static_key_count(struct static_key *key)
 }
 
 #endif /* RUST_HELPERS_JUMP_LABEL */
+
+#ifdef RUST_HELPERS_USERCOPY
+
+#include <linux/version.h>
+
+/*
+ * Where the architecture inlines them (arm64), the inlines are _copy_{from,to}_user() up to
+ * 6.11 and _inline_copy_{from,to}_user() from 6.12, whose _copy_{from,to}_user() are then
+ * declared but exported only with CONFIG_RUST.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define RUST_INLINE_COPY(dir) _inline_copy_##dir##_user
+#else
+#define RUST_INLINE_COPY(dir) _copy_##dir##_user
+#endif
+
+#ifdef INLINE_COPY_FROM_USER
+unsigned long kmod_rs_helper__copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	return RUST_INLINE_COPY(from)(to, from, n);
+}
+#endif
+
+#ifdef INLINE_COPY_TO_USER
+unsigned long kmod_rs_helper__copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	return RUST_INLINE_COPY(to)(to, from, n);
+}
+#endif
+
+#endif /* RUST_HELPERS_USERCOPY */

@@ -110,4 +110,13 @@ size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i);
 /* <linux/jump_label.h>: whether a static key is on (a tracepoint's, for declare_trace!). */
 int kmod_rs_helper_static_key_count(struct static_key *key);
 
+/* <linux/uaccess.h>: static inlines where the architecture asks for them (arm64, with
+ * INLINE_COPY_{FROM,TO}_USER), exported functions elsewhere. */
+#ifdef INLINE_COPY_FROM_USER
+unsigned long kmod_rs_helper__copy_from_user(void *to, const void __user *from, unsigned long n);
+#endif
+#ifdef INLINE_COPY_TO_USER
+unsigned long kmod_rs_helper__copy_to_user(void __user *to, const void *from, unsigned long n);
+#endif
+
 #endif /* RUST_HELPERS_WRAPPER_H */

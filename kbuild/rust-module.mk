@@ -43,7 +43,8 @@ quiet_cmd_rustc_version = RUSTC   $(rust-version) ($(rust-rustc))
 
 quiet_cmd_cargo = CARGO   $@
       cmd_cargo = RUSTC=$(rust-rustc) CARGO=$(word 2,$(rust-toolchain)) \
-		RUSTFLAGS='$(RUST_KBUILD_FLAGS)' RUST_TARGET_FEATURES='$(RUST_TARGET_FEATURES)' \
+		RUSTFLAGS='$(RUST_KBUILD_FLAGS)' RUST_TARGET=$(RUST_TARGET) \
+		RUST_TARGET_FEATURES='$(RUST_TARGET_FEATURES)' \
 		RUST_KUNIT='$(filter-out 0,$(KUNIT))' \
 		KDIR=$(abspath $(objtree)) \
 		RUST_BUILD_ID=$(rust-build-id) \
@@ -63,9 +64,10 @@ rust-object := $(rust-module).rust.o
 $(rust-module)-y := $(rust-object) $($(rust-module)-y) $($(rust-module)-objs)
 $(rust-module)-objs :=
 
-# objtool runs where Kbuild would run it on a C object (`objtool-enabled`), with `--link`: the
-# object is linked from the crate's and the C helpers' objects.
-rust-objtool = $(if $(objtool-enabled), ; $(objtool) $(filter-out --link,$(objtool-args)) --link $@)
+# objtool runs where Kbuild would run it on a C object (`objtool-enabled`, on a kernel with
+# objtool: not arm64), with `--link`: the object is linked from the crate's and the C helpers'
+# objects.
+rust-objtool = $(if $(and $(objtool-enabled),$(objtool)), ; $(objtool) $(filter-out --link,$(objtool-args)) --link $@)
 
 quiet_cmd_rust_object = LD [M]  $@
       cmd_rust_object = $(LD) $(KBUILD_LDFLAGS) -r -o $@ -u init_module -u cleanup_module $< $(rust-objtool)

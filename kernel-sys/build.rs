@@ -71,6 +71,9 @@ const FUNCTIONS: &[&str] = &[
 const OPTIONAL: &[&str] = &[
     // A macro over mutex_lock_nested() with lockdep (CONFIG_DEBUG_LOCK_ALLOC).
     "mutex_lock",
+    // Static inlines where the architecture defines INLINE_COPY_{FROM,TO}_USER (arm64).
+    "_copy_from_user",
+    "_copy_to_user",
 ];
 
 /// Functions of [`FUNCTIONS`] that kernels have renamed, with their older name: where the headers

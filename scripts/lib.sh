@@ -12,13 +12,15 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# debian_apt DIST: a private apt state for a Debian distribution in the cache (its own sources,
-# lists and no system status), in the array apt_opts. Only package metadata is read and packages
-# downloaded, so the system's apt configuration is never touched. Run `apt-get "${apt_opts[@]}"
-# update` before the first query.
+# debian_apt DIST [ARCH]: a private apt state for a Debian distribution in the cache (its own
+# sources, lists and no system status), in the array apt_opts. Only package metadata is read and
+# packages downloaded, so the system's apt configuration is never touched. Run `apt-get
+# "${apt_opts[@]}" update` before the first query. With ARCH (another architecture than the
+# host's), packages are ARCH's by default and the host's are named PACKAGE:HOST_ARCH.
 debian_apt() {
-	local dist=$1 mirror=${KMOD_RS_DEBIAN_MIRROR:-http://deb.debian.org} state=$CACHE/apt/$1 s suites
+	local dist=$1 arch=${2:-} mirror=${KMOD_RS_DEBIAN_MIRROR:-http://deb.debian.org} state=$CACHE/apt/$1 s suites
 	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -z "$arch" ] || state=$state-$arch
 	mkdir -p "$state/lists/partial"
 	case $dist in
 		bookworm | trixie) suites=("debian $dist" "debian $dist-updates" "debian-security $dist-security") ;;
@@ -31,6 +33,10 @@ debian_apt() {
 		-o "Dir::State::Lists=$state/lists" -o Dir::State::status=/dev/null
 		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Sandbox::User=root
 		-o Acquire::Check-Valid-Until=false)
+	if [ -n "$arch" ]; then
+		apt_opts+=(-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch"
+			-o "APT::Architectures::=$(dpkg --print-architecture)")
+	fi
 }
 
 # Package queries and downloads through apt_opts (debian_apt).

@@ -10,9 +10,13 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         info.location().map_or(("<unknown>", 0, 0), |at| (at.file(), at.line(), at.column()));
     crate::print::print_panic(crate::__LOG_PREFIX, file, line, column, info.message());
     // SAFETY: `BUG()` may be called in any context. It does not return, but its declaration
-    // does not say so: the `ud2` after it tells objtool (and the CPU) that nothing follows.
+    // does not say so: the `ud2` (arm64: `udf`) after it tells objtool (and the CPU) that
+    // nothing follows.
     unsafe {
         crate::bindings::BUG();
+        #[cfg(target_arch = "x86_64")]
         core::arch::asm!("ud2", options(noreturn));
+        #[cfg(target_arch = "aarch64")]
+        core::arch::asm!("udf #0", options(noreturn));
     }
 }

@@ -11,9 +11,14 @@ OUT = ROOT / "target/bench"
 
 
 def after_kernels(results, kernels):
-    """Runs the smoke benchmark on the newest kernel tested."""
+    """Runs the smoke benchmark on the newest x86 kernel tested."""
+    x86 = [k for k in kernels if k.arch == "x86"]
+    if not x86:
+        results.skip("bench: smoke run", "x86-specific (bench/run.py boots x86 kernels; "
+                     f"no x86 kernel among {', '.join(k.name for k in kernels)})")
+        return
     # Not the debug kernel; the newest version; its plain flavour (the shortest name).
-    kernel = min(kernels, key=lambda k: (k.name.endswith("-debug"),
+    kernel = min(x86, key=lambda k: (k.name.endswith("-debug"),
                                          [-int(n) for n in k.name.split("-")[0].split(".")], len(k.name)))
     for name in ("results.json", "results.csv", "results.md", "ratios.svg"):
         (OUT / name).unlink(missing_ok=True)

@@ -1,6 +1,8 @@
 """Code-generation checks on a built .ko: what the kernel's build would guarantee for C code.
 
-Each check returns (ok, detail). They read the module with binutils' objdump and readelf.
+Each check returns (ok, detail). They read the module with binutils' objdump (the target's:
+aarch64-linux-gnu-objdump for an arm64 object) and readelf. `checks_for` picks them by the
+kernel's architecture and configuration.
 """
 
 import re
@@ -9,7 +11,7 @@ import subprocess
 X87 = re.compile(r"^f(ld|st|add|sub|mul|div|com|ild|ist|xch|chs|abs|sqrt|init|ninit|wait|nst|rstor|save|xsave|xrstor)")
 SIMD_OPERAND = re.compile(r"%(x|y|z)mm\d+|%mm\d\b|%st\b|%st\(|mxcsr")
 INSN = re.compile(r"^\s*([0-9a-f]+):\s+(?:(?:cs|ds|notrack|bnd|rep|repz|repnz|lock)\s+)*(\S+)\s*(.*)$")
-RELOC = re.compile(r"^\s*([0-9a-f]+): (R_X86_64_\w+)\s+(\S+)$")
+RELOC = re.compile(r"^\s*([0-9a-f]+): (R_(?:X86_64|AARCH64)_\w+)\s+(\S+)$")
 FUNC_HEADER = re.compile(r"^([0-9a-f]+) <(.+)>:$")
 SECTION_HEADER = re.compile(r"^Disassembly of section (\S+):$")
 TARGET = re.compile(r"^(.+?)(?:([+-])0x([0-9a-f]+))?$")
@@ -27,14 +29,18 @@ class Object:
 
     def __init__(self, path):
         self.path = str(path)
+        machine = re.search(r"Machine:\s+(.+)", _out("readelf", "-hW", self.path)).group(1).strip()
+        self.arch = "arm64" if machine == "AArch64" else "x86"
+        objdump = "aarch64-linux-gnu-objdump" if self.arch == "arm64" else "objdump"
         self.insns = []          # (section, address, mnemonic, operands)
+        self.func_insns = {}     # function name -> [(mnemonic, operands)]
         self.text_relocs = []    # (section, mnemonic of the instruction, type, target)
         self.insn_relocs = {}    # (section, address of the instruction) -> relocation targets
         self.first_insn = {}     # function name -> its first mnemonic
         section = None
         func = None
         last_mnemonic = last_address = None
-        for line in _out("objdump", "-dr", "--no-show-raw-insn", self.path).splitlines():
+        for line in _out(objdump, "-dr", "--no-show-raw-insn", self.path).splitlines():
             if m := SECTION_HEADER.match(line):
                 section = m.group(1)
             elif m := FUNC_HEADER.match(line):
@@ -47,9 +53,15 @@ class Object:
                 self.insns.append((section, int(m.group(1), 16), m.group(2), m.group(3)))
                 if func is not None:
                     self.first_insn.setdefault(func, m.group(2))
+                    self.func_insns.setdefault(func, []).append((m.group(2), m.group(3)))
         self.sections = {}       # index -> name
-        for m in re.finditer(r"^\s*\[\s*(\d+)\] (\S+)", _out("readelf", "-SW", self.path), re.M):
+        self.allocated = set()   # names of the sections loaded into memory (flag A)
+        for m in re.finditer(r"^\s*\[\s*(\d+)\] (\S+)\s+\S+(?:\s+[0-9a-f]+){4}\s+(.*)$",
+                             _out("readelf", "-SW", self.path), re.M):
             self.sections[int(m.group(1))] = m.group(2)
+            rest = m.group(3).split()
+            if len(rest) == 4 and "A" in rest[0]:
+                self.allocated.add(m.group(2))
         self.functions = {}      # (section name, address) -> function name
         self.symbols = {}        # name -> (section name, address)
         for line in _out("readelf", "-sW", self.path).splitlines():
@@ -62,15 +74,18 @@ class Object:
             if kind == "FUNC":
                 self.functions[(section, value)] = name
         self.data_relocs = []    # (type, target)
+        self.relocs = []         # (section relocated, type, target), every section
         current = None
         for line in _out("readelf", "-rW", self.path).splitlines():
             if m := re.match(r"^Relocation section '\.rela(\S+)'", line):
                 current = m.group(1)
                 continue
             parts = line.split()
-            if current and current.startswith(DATA_SECTIONS) and len(parts) >= 5 and parts[2].startswith("R_X86_64"):
-                target = "".join(parts[4:])  # "sym + 10" -> "sym+10"
-                self.data_relocs.append((parts[2], _readelf_target(target)))
+            if current and len(parts) >= 3 and parts[2].startswith("R_"):
+                target = _readelf_target("".join(parts[4:]))  # "sym + 10" -> "sym+10"
+                self.relocs.append((current, parts[2], target))
+                if current.startswith(DATA_SECTIONS) and len(parts) >= 5:
+                    self.data_relocs.append((parts[2], target))
 
     def resolve(self, target, pc_relative):
         """The (section, address) a relocation target `sym+0xN` designates."""
@@ -165,8 +180,104 @@ def has_section(name):
     return check
 
 
+# arm64. FP/SIMD registers: v0-v31 and their views q, d, s, h, b; the FP control registers.
+A64_FP_OPERAND = re.compile(r"\b([vqdshb]([0-9]|[12][0-9]|3[01])(\.\w+)?|fpcr|fpsr|z\d+|p\d+)\b")
+# What arch/arm64/kernel/module.c (apply_relocate_add) applies; it refuses anything else in a
+# section that is loaded ("unsupported RELA relocation").
+A64_LOADER_RELOCS = {f"R_AARCH64_{t}" for t in (
+    "NONE ABS64 ABS32 ABS16 PREL64 PREL32 PREL16 "
+    "MOVW_UABS_G0 MOVW_UABS_G0_NC MOVW_UABS_G1 MOVW_UABS_G1_NC MOVW_UABS_G2 MOVW_UABS_G2_NC MOVW_UABS_G3 "
+    "MOVW_SABS_G0 MOVW_SABS_G1 MOVW_SABS_G2 MOVW_PREL_G0 MOVW_PREL_G0_NC MOVW_PREL_G1 MOVW_PREL_G1_NC "
+    "MOVW_PREL_G2 MOVW_PREL_G2_NC MOVW_PREL_G3 LD_PREL_LO19 ADR_PREL_LO21 ADR_PREL_PG_HI21_NC "
+    "ADR_PREL_PG_HI21 ADD_ABS_LO12_NC LDST8_ABS_LO12_NC LDST16_ABS_LO12_NC LDST32_ABS_LO12_NC "
+    "LDST64_ABS_LO12_NC LDST128_ABS_LO12_NC TSTBR14 CONDBR19 JUMP26 CALL26").split()}
+
+
+def a64_no_fp_simd(obj):
+    """No FP/SIMD register in any instruction: the kernel does not save that state for its own
+    code (kernel_neon_begin() aside), which is why it is built -mgeneral-regs-only."""
+    bad = []
+    for s, a, mn, ops in obj.insns:
+        operands = re.sub(r"([0-9a-f]+ )?<[^>]*>|//.*", "", ops)  # nor are branch targets and comments
+        if A64_FP_OPERAND.search(operands):
+            bad.append(f"{s}+{a:#x}: {mn} {ops}")
+    return not bad, "; ".join(bad[:5])
+
+
+def a64_loader_relocations(obj):
+    """Only relocation types the arm64 module loader applies, in every section it loads (those of
+    debug information are never applied)."""
+    bad = sorted({f"{t} in {sec}" for sec, t, _ in obj.relocs if sec in obj.allocated and t not in A64_LOADER_RELOCS})
+    if not any(sec in obj.allocated for sec, _, _ in obj.relocs):
+        return False, "found no relocation of a loaded section (the check would prove nothing)"
+    return not bad, "; ".join(bad[:5])
+
+
+def _a64_body(insns):
+    """A function's instructions after its BTI landing pad and the NOPs ftrace patches (C's
+    -fpatchable-function-entry)."""
+    insns = insns[1:] if insns and insns[0][0] == "bti" else insns
+    while insns and insns[0][0] == "nop":
+        insns = insns[1:]
+    return insns
+
+
+def a64_bti_on_address_taken(obj):
+    """With BTI every function whose address is taken (in data, or by adrp/add in code) starts
+    with a landing pad: `bti c`, or `paciasp`, which is one for indirect calls."""
+    taken = set()
+    for sec, kind, target in obj.relocs:
+        stored = sec.startswith(DATA_SECTIONS) and kind in ("R_AARCH64_ABS64", "R_AARCH64_PREL32")
+        if stored or (".text" in sec and kind == "R_AARCH64_ADD_ABS_LO12_NC"):
+            taken.add(obj.resolve(target, False))
+    names = sorted(obj.functions[t] for t in taken if t in obj.functions)
+    bad = [n for n in names if not obj.func_insns.get(n) or obj.func_insns[n][0][0] not in ("bti", "paciasp")]
+    bad += [n for n in names if obj.func_insns.get(n) and obj.func_insns[n][0] == ("bti", "j")]
+    if not names:
+        return False, "found no address-taken function (the check would prove nothing)"
+    return not bad, f"no landing pad at {', '.join(bad[:5])}" if bad else f"{len(names)} address-taken functions"
+
+
+def a64_signed_returns(obj):
+    """With pointer authentication every function that saves its return address (x30) signs it
+    first (`paciasp`), and authenticates it (`autiasp`) after reloading it, before a `ret`. A
+    path that returns without saving x30 (gcc's shrink-wrapped early returns) needs neither.
+    The instructions are read in address order, not along the control flow."""
+    def x30(ops):
+        return re.search(r"\bx30\b", ops.split("[")[0])
+
+    def authenticated(body, ret):
+        for mn, ops in reversed(body[:ret]):
+            if mn == "autiasp":
+                return True
+            if mn in ("bl", "blr") or mn.startswith("ld") and x30(ops):
+                return False
+        return True  # x30 is still the caller's
+
+    bad, signed = [], 0
+    for name, insns in obj.func_insns.items():
+        body = _a64_body(insns)
+        saves = [i for i, (mn, ops) in enumerate(body) if mn in ("stp", "str") and x30(ops)]
+        if not saves:
+            continue
+        signed += 1
+        signs = "paciasp" in [mn for mn, _ in body[:saves[0]]]
+        if not signs or not all(authenticated(body, i) for i, (mn, _) in enumerate(body) if mn == "ret"):
+            bad.append(name)
+    if not signed:
+        return True, "no function saves x30 (a module of leaf functions)"
+    return not bad, f"unsigned return address in {', '.join(bad[:5])}" if bad else f"{signed} functions sign"
+
+
 def checks_for(kernel):
     """The checks that apply to modules of this kernel, by name."""
+    if kernel.enabled("CONFIG_ARM64"):
+        checks = {"no-fp-simd": a64_no_fp_simd, "loader-relocations": a64_loader_relocations}
+        if kernel.enabled("CONFIG_ARM64_BTI_KERNEL"):
+            checks["bti-landing-pads"] = a64_bti_on_address_taken
+        if kernel.enabled("CONFIG_ARM64_PTR_AUTH_KERNEL"):
+            checks["pac-ret"] = a64_signed_returns
+        return checks
     checks = {"no-fpu-simd": no_fpu_or_simd, "no-gotpcrel": no_gotpcrel}
     if kernel.enabled("CONFIG_MITIGATION_RETHUNK", "CONFIG_RETHUNK"):
         checks["return-thunks"] = no_bare_returns

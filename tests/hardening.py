@@ -47,7 +47,7 @@ def boot_options(kernel):
 
 
 def guest_steps(guest, modules, kernel):
-    guest.add(guest_program("fuzz"))
+    guest.add(guest_program("fuzz", arch=kernel.arch))
     guest.step("fuzz", f"insmod /rust_misc.ko && /fuzz /dev/rust_misc {FUZZ_ITERATIONS} {FUZZ_SEED} 2")
     guest.step("fuzz-after", "/misc_test ring; rmmod rust_misc")
     if kernel.enabled("CONFIG_FAILSLAB"):

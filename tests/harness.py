@@ -42,6 +42,12 @@ class Results:
         """A line of information for the summary (which toolchain built what, ...)."""
         self.notes.append(text)
 
+    def skip(self, name, why):
+        """A check that does not apply (e.g. an x86-specific one on arm64): printed and noted in
+        the summary, never silently left out."""
+        print(f"SKIP {name}: {why}", flush=True)
+        self.notes.append(f"skipped: {name}: {why}")
+
     def summary(self):
         for text in self.notes:
             print(f"  {text}")
@@ -86,6 +92,11 @@ class Kernel:
         # None for the host's.
         userland = self.dir / "userland"
         self.userland = userland.read_text().strip() if userland.exists() else None
+        # Another architecture's kernel (scripts/kernel writes `arch`): cross-built, as Debian
+        # documents it.
+        arch = self.dir / "arch"
+        self.arch = arch.read_text().strip() if arch.exists() else "x86"
+        self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
         self.config = {}
         for line in (self.kdir / ".config").read_text().splitlines():
             if line.startswith("CONFIG_") and "=" in line:
@@ -103,7 +114,7 @@ class Kernel:
 
     def make(self, directory, *targets, env=None):
         """`make -C <kdir> M=<directory> <targets>`, as this kernel's users run it."""
-        cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *targets]
+        cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *self.cross, *targets]
         return self.run(cmd, directory, env=env)
 
     def has_file(self, relative):
@@ -263,15 +274,20 @@ def compile_checks(results, toolchain, kernel, subject, cases):
 RUST_MISC_UAPI = ROOT / "examples/rust_misc/include/uapi"
 
 
-def guest_program(name, flags=(), directory=ROOT / "tests/guest"):
+# The C compiler of static guest programs, per kernel architecture (arm64: gcc-12-aarch64-linux-gnu
+# with libc6-dev-arm64-cross).
+GUEST_CC = {"x86": "gcc", "arm64": "aarch64-linux-gnu-gcc-12"}
+
+
+def guest_program(name, flags=(), directory=ROOT / "tests/guest", arch="x86"):
     """Compiles <directory>/<name>.c, or every .c file of the directory <directory>/<name>
-    (tests/guest by default), into a static binary for the guest, with extra gcc `flags` and
-    RUST_MISC_UAPI on the include path; returns its path."""
+    (tests/guest by default), into a static binary for a guest of `arch` (a Kernel's), with extra
+    gcc `flags` and RUST_MISC_UAPI on the include path; returns its path."""
     source = directory / name
     sources = sorted(source.glob("*.c")) if source.is_dir() else [directory / f"{name}.c"]
-    binary = ROOT / "target/guest" / name
+    binary = ROOT / "target/guest" / arch / name
     binary.parent.mkdir(parents=True, exist_ok=True)
-    status, out = run(["gcc", "-static", "-O2", "-Wall", "-Werror", "-pthread", f"-I{RUST_MISC_UAPI}", *flags,
+    status, out = run([GUEST_CC[arch], "-static", "-O2", "-Wall", "-Werror", "-pthread", f"-I{RUST_MISC_UAPI}", *flags,
                        "-o", str(binary), *map(str, sources)])
     if status != 0:
         raise RuntimeError(f"compiling {source}:\n{out}")

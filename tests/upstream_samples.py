@@ -123,7 +123,8 @@ def guest_steps(guest, modules, kernel):
                                      "grep rust_sample_loaded /sys/kernel/tracing/trace; "
                                      "rmmod rust_print; echo \"rmmod status $?\"")
     if "rust_misc_device" in modules:
-        guest.add(guest_program("rust_misc_device_user", directory=WORKSPACE / "rust_misc_device"))
+        guest.add(guest_program("rust_misc_device_user", directory=WORKSPACE / "rust_misc_device",
+                                arch=kernel.arch))
         guest.step("upstream-misc-device",
                    "insmod /rust_misc_device.ko && /rust_misc_device_user; echo \"program status $?\"; "
                    # One open file: the write leaves the position at 0, so `cat` reads it back, then

@@ -65,8 +65,15 @@ const ISA_EXTENSIONS: &[&str] = &["sse", "mmx", "3dnow", "avx", "80387", "fp-reg
 const DROPPED_WITH_VALUE: &[&str] =
     &["--param", "-Xassembler", "-Xpreprocessor", "-MF", "-MT", "-MQ", "-o", "-x"];
 
+/// gcc's spellings for arm64 that clang does not take, or takes to mean more (upstream's
+/// `bindgen_skip_c_flags` drops them too): lp64 is clang's only AArch64 ABI anyway.
+const GCC_ONLY: &[&str] = &["-mabi=lp64", "-mgeneral-regs-only"];
+
 /// Whether libclang should see `arg`: see [`DECLARATION_FLAGS`].
 fn changes_declarations(arg: &str) -> bool {
+    if GCC_ONLY.contains(&arg) {
+        return false;
+    }
     if ["-D", "-U", "-I"].iter().any(|p| arg.starts_with(p)) || PATH_OPTIONS.contains(&arg) {
         return true;
     }
@@ -119,14 +126,15 @@ pub fn gcc_args(raw: impl IntoIterator<Item = String>, kdir: &Path) -> Vec<Strin
 
 /// gcc arguments (from [`gcc_args`]) made ready for libclang: only the flags that change
 /// declarations or layout (include paths, defines, the dialect and the target's), then the
-/// target, `-D__BINDGEN__`, `-DMODULE` and `-w`.
+/// clang `target` (e.g. `x86_64-linux-gnu`, `aarch64-linux-gnu`), `-D__BINDGEN__`, `-DMODULE`
+/// and `-w`.
 ///
 /// ```
 /// let gcc = ["-O2", "-mindirect-branch=thunk-extern", "-Wall", "-DMODULE", "-fnew-gcc-flag=3"].map(String::from);
-/// let clang = kernel_build::clang_args(&gcc);
+/// let clang = kernel_build::clang_args(&gcc, "x86_64-linux-gnu");
 /// assert_eq!(clang, ["-O2", "-DMODULE", "-D__BINDGEN__", "--target=x86_64-linux-gnu", "-w"]);
 /// ```
-pub fn clang_args(gcc: &[String]) -> Vec<String> {
+pub fn clang_args(gcc: &[String], target: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut args = gcc.iter();
     while let Some(arg) = args.next() {
@@ -142,7 +150,7 @@ pub fn clang_args(gcc: &[String]) -> Vec<String> {
     if !out.iter().any(|a| a == "-DMODULE") {
         out.push("-DMODULE".into());
     }
-    out.extend(["-D__BINDGEN__", "--target=x86_64-linux-gnu", "-w"].map(String::from));
+    out.extend(["-D__BINDGEN__".into(), format!("--target={target}"), "-w".into()]);
     out
 }
 
@@ -211,7 +219,7 @@ mod tests {
     fn real_flag_sets_keep_exactly_the_declaration_flags() {
         for (kernel, text) in REAL {
             let gcc = real(text);
-            let clang = clang_args(&gcc);
+            let clang = clang_args(&gcc, "x86_64-linux-gnu");
             // What changes declarations or layout is all there, in order.
             let expected: Vec<&String> = gcc
                 .iter()
@@ -248,7 +256,7 @@ mod tests {
 
     #[test]
     fn what_gcc_16_added_is_dropped_and_ms_extensions_kept() {
-        let clang = clang_args(&real(REAL[2].1));
+        let clang = clang_args(&real(REAL[2].1), "x86_64-linux-gnu");
         for flag in [
             "-mstack-protector-guard-symbol=__ref_stack_chk_guard",
             "-fzero-init-padding-bits=all",
@@ -258,6 +266,31 @@ mod tests {
             assert!(!clang.iter().any(|a| a == flag), "{flag} kept");
         }
         assert!(clang.iter().any(|a| a == "-fms-extensions"));
+    }
+
+    #[test]
+    fn arm64_flags_for_clang() {
+        let gcc = strings(&[
+            "-mlittle-endian",
+            "-mgeneral-regs-only",
+            "-mabi=lp64",
+            "-mbranch-protection=pac-ret+leaf",
+            "-DARM64_ASM_ARCH=\"armv8.5-a\"",
+            "-mstack-protector-guard=sysreg",
+            "-O2",
+        ]);
+        assert_eq!(
+            clang_args(&gcc, "aarch64-linux-gnu"),
+            strings(&[
+                "-mlittle-endian",
+                "-DARM64_ASM_ARCH=\"armv8.5-a\"",
+                "-O2",
+                "-DMODULE",
+                "-D__BINDGEN__",
+                "--target=aarch64-linux-gnu",
+                "-w"
+            ])
+        );
     }
 
     #[test]
@@ -275,7 +308,7 @@ mod tests {
             "-fpack-struct=4",
             "-std=gnu11",
         ]);
-        let clang = clang_args(&gcc);
+        let clang = clang_args(&gcc, "x86_64-linux-gnu");
         assert_eq!(
             &clang[..clang.len() - 4],
             strings(&[

@@ -12,8 +12,13 @@ always-y := c_flags
 $(obj)/c_flags: part-of-module := y
 $(obj)/c_flags: FORCE
 \t@printf '%s\\n' $(c_flags) > $@
-\t@printf '%s\\n' '$(strip $(CC))' '$(KERNELRELEASE)' > $(obj)/toolchain
+\t@printf '%s\\n' '$(strip $(CC))' '$(KERNELRELEASE)' '$(strip $(AR))' > $(obj)/toolchain
 ";
+
+/// The architectures modules are built for: Kbuild's `ARCH`, the `.config` option that says
+/// it, and the GNU triplet (Debian's cross toolchains' prefix, clang's target).
+const ARCHES: &[(&str, &str, &str)] =
+    &[("x86", "CONFIG_X86_64", "x86_64-linux-gnu"), ("arm64", "CONFIG_ARM64", "aarch64-linux-gnu")];
 
 /// A configured kernel build tree and how Kbuild compiles C for its modules.
 #[derive(Clone, Debug)]
@@ -24,8 +29,15 @@ pub struct Kernel {
     pub release: String,
     /// The kernel's version, from the release.
     pub version: Version,
-    /// The C compiler the kernel was built with, e.g. `gcc-12`.
+    /// The C compiler the kernel was built with, e.g. `gcc-12` (`aarch64-linux-gnu-gcc-12` when
+    /// cross-building).
     pub cc: String,
+    /// Kbuild's archiver for the kernel's objects, e.g. `ar` (`aarch64-linux-gnu-ar`).
+    pub ar: String,
+    /// The kernel's architecture as Kbuild's `ARCH` names it: `x86` or `arm64`.
+    pub arch: &'static str,
+    /// Its GNU triplet, e.g. `x86_64-linux-gnu`: clang's target for bindgen.
+    pub triplet: &'static str,
     /// Kbuild's `$(c_flags)` for a module object, made usable outside Kbuild (see [`flags::gcc_args`]).
     pub c_flags: Vec<String>,
     /// The kernel's `.config`.
@@ -41,8 +53,15 @@ impl Kernel {
     /// Runs the Kbuild probe on `kdir` in a fresh directory under `out_dir`.
     ///
     /// The environment is cleared (but for `PATH` and `HOME`) so that a probe started by cargo
-    /// from inside a Kbuild run sees the same tree as one started by hand.
+    /// from inside a Kbuild run sees the same tree as one started by hand. A kernel of another
+    /// architecture than the host's is cross-built as Debian documents it: `ARCH=` from its
+    /// `.config` and `CROSS_COMPILE=` from the environment, else its Debian triplet
+    /// (`aarch64-linux-gnu-`).
     pub fn probe(kdir: &Path, out_dir: &Path) -> Result<Kernel> {
+        let config_text = fs::read_to_string(kdir.join(".config"))
+            .map_err(|e| Error(format!("reading {}/.config: {e}", kdir.display())))?;
+        let config = Config::parse(&config_text);
+        let (arch, triplet) = arch_of(&config, kdir)?;
         let dir = out_dir.join("kbuild-probe");
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).map_err(|e| Error(format!("creating {}: {e}", dir.display())))?;
@@ -59,6 +78,13 @@ impl Kernel {
             .arg(format!("M={}", dir.display()))
             // The probe builds no .ko; BTF generation would only ask for pahole.
             .arg("CONFIG_DEBUG_INFO_BTF_MODULES=");
+        let cross = std::env::var("CROSS_COMPILE").ok().filter(|c| !c.is_empty());
+        if !triplet.starts_with(std::env::consts::ARCH) {
+            make.arg(format!("ARCH={arch}"));
+            make.arg(format!("CROSS_COMPILE={}", cross.unwrap_or_else(|| format!("{triplet}-"))));
+        } else if let Some(cross) = cross {
+            make.arg(format!("CROSS_COMPILE={cross}"));
+        }
         let output = make.output().map_err(|e| {
             Error(format!(
                 "running make for the Kbuild probe: {e}; install make (Debian: `apt install make`)"
@@ -69,7 +95,8 @@ impl Kernel {
         let (Ok(c_flags), Ok(toolchain)) = (c_flags, toolchain) else {
             return Err(Error(format!(
                 "the Kbuild probe `make -C {} M={}` failed:\n{}{}\nIs {0} a complete kernel build tree, \
-                 and is its compiler installed (Debian's kernels need gcc-12)?",
+                 and is its compiler installed (Debian's kernels need gcc-12; cross-building for \
+                 arm64, gcc-12-aarch64-linux-gnu and binutils-aarch64-linux-gnu)?",
                 kdir.display(),
                 dir.display(),
                 String::from_utf8_lossy(&output.stdout),
@@ -79,18 +106,17 @@ impl Kernel {
         let mut toolchain = toolchain.lines();
         let cc = toolchain.next().unwrap_or_default().to_string();
         let release = toolchain.next().unwrap_or_default().to_string();
+        let ar = toolchain.next().unwrap_or("ar").to_string();
         let version = Version::from_release(&release).ok_or_else(|| {
             Error(format!("cannot read a version from KERNELRELEASE `{release}` of {}", kdir.display()))
         })?;
-        let config_text = fs::read_to_string(kdir.join(".config"))
-            .map_err(|e| Error(format!("reading {}/.config: {e}", kdir.display())))?;
         let compiler = cc.split_whitespace().last().unwrap_or_default();
         if which(compiler).is_none() {
             return Err(Error(format!(
                 "the kernel in {} was built with `{cc}`, which is not installed; install it \
                  (Debian: `apt install {}`)",
                 kdir.display(),
-                compiler.rsplit_once("gcc-").map_or("gcc".into(), |(_, v)| format!("gcc-{v}"))
+                debian_package(compiler)
             )));
         }
         Ok(Kernel {
@@ -98,8 +124,11 @@ impl Kernel {
             release,
             version,
             cc,
+            ar,
+            arch,
+            triplet,
             c_flags: flags::gcc_args(c_flags.lines().map(String::from), kdir),
-            config: Config::parse(&config_text),
+            config,
         })
     }
 
@@ -107,7 +136,7 @@ impl Kernel {
     /// dependent crates as `DEP_KERNEL_PROBE` (the crate calling this declares `links = "kernel"`).
     pub fn export(&self, out_dir: &Path) -> Result<()> {
         let path = out_dir.join("kernel-probe");
-        let mut text = format!("{}\n{}\n{}\n", self.kdir.display(), self.cc, self.release);
+        let mut text = format!("{}\n{}\n{}\n{}\n", self.kdir.display(), self.cc, self.release, self.ar);
         for flag in &self.c_flags {
             text.push_str(flag);
             text.push('\n');
@@ -123,25 +152,32 @@ impl Kernel {
             .ok_or_else(|| Error("DEP_KERNEL_PROBE is not set: depend on kernel-sys".into()))?;
         let text = fs::read_to_string(&path).map_err(|e| Error(format!("reading {path:?}: {e}")))?;
         let mut lines = text.lines();
-        let (Some(kdir), Some(cc), Some(release)) = (lines.next(), lines.next(), lines.next()) else {
+        let (Some(kdir), Some(cc), Some(release), Some(ar)) =
+            (lines.next(), lines.next(), lines.next(), lines.next())
+        else {
             return Err(Error(format!("{path:?} is truncated")));
         };
         let kdir = PathBuf::from(kdir);
         let config_text = fs::read_to_string(kdir.join(".config"))
             .map_err(|e| Error(format!("reading {}/.config: {e}", kdir.display())))?;
+        let config = Config::parse(&config_text);
+        let (arch, triplet) = arch_of(&config, &kdir)?;
         Ok(Kernel {
             version: Version::from_release(release).ok_or_else(|| Error(format!("bad release {release}")))?,
             release: release.into(),
             cc: cc.into(),
+            ar: ar.into(),
+            arch,
+            triplet,
             c_flags: lines.map(String::from).collect(),
-            config: Config::parse(&config_text),
+            config,
             kdir,
         })
     }
 
     /// The arguments for libclang, see [`flags::clang_args`].
     pub fn clang_args(&self) -> Vec<String> {
-        flags::clang_args(&self.c_flags)
+        flags::clang_args(&self.c_flags, self.triplet)
     }
 
     /// Tells cargo to rerun the build script when the tree or its configuration changes.
@@ -198,6 +234,31 @@ impl Kernel {
     }
 }
 
+/// The kernel's architecture (Kbuild's `ARCH`) and GNU triplet, from its `.config`.
+fn arch_of(config: &Config, kdir: &Path) -> Result<(&'static str, &'static str)> {
+    ARCHES
+        .iter()
+        .find(|(_, option, ..)| config.enabled(option))
+        .map(|(arch, _, triplet)| (*arch, *triplet))
+        .ok_or_else(|| {
+            Error(format!(
+                "{}/.config is for neither x86_64 (CONFIG_X86_64) nor arm64 (CONFIG_ARM64), the \
+                 architectures kmod-rs builds modules for",
+                kdir.display()
+            ))
+        })
+}
+
+/// The Debian package of a compiler: `gcc-12`, or `gcc-12-aarch64-linux-gnu` for
+/// `aarch64-linux-gnu-gcc-12`.
+fn debian_package(compiler: &str) -> String {
+    match compiler.rsplit_once("gcc-") {
+        Some(("", version)) => format!("gcc-{version}"),
+        Some((prefix, version)) => format!("gcc-{version}-{}", prefix.trim_end_matches('-')),
+        None => "gcc".into(),
+    }
+}
+
 /// The words `CONFIG_[A-Z0-9_]+` of a text.
 fn config_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.match_indices("CONFIG_").filter_map(move |(start, _)| {
@@ -213,7 +274,14 @@ fn config_words(text: &str) -> impl Iterator<Item = String> + '_ {
 
 #[cfg(test)]
 mod tests {
-    use super::config_words;
+    use super::{config_words, debian_package};
+
+    #[test]
+    fn compiler_packages() {
+        assert_eq!(debian_package("gcc-12"), "gcc-12");
+        assert_eq!(debian_package("aarch64-linux-gnu-gcc-12"), "gcc-12-aarch64-linux-gnu");
+        assert_eq!(debian_package("cc"), "gcc");
+    }
 
     #[test]
     fn finds_config_words() {
