@@ -27,6 +27,9 @@ fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
         .warnings(true)
         .extra_warnings(false)
         .cargo_warnings(true)
+        // main() tells cargo to link the archives, in the groups' order: from the threads they
+        // would come in completion order, and so would the helpers in the .ko.
+        .cargo_metadata(false)
         .file("helpers.c")
         .out_dir(PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join(group));
     for flag in &kernel.c_flags {
@@ -35,7 +38,11 @@ fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
     // What Kbuild would define for an object of its own, and the group to compile.
     helpers.define("KBUILD_BASENAME", "\"helpers\"").define("KBUILD_MODNAME", "\"rust_helpers\"");
     helpers.define(&format!("RUST_HELPERS_{group}"), None);
-    helpers.try_compile(&format!("rust_helpers_{}", group.to_lowercase())).map_err(|e| e.to_string())
+    helpers.try_compile(&archive_name(group)).map_err(|e| e.to_string())
+}
+
+fn archive_name(group: &str) -> String {
+    format!("rust_helpers_{}", group.to_lowercase())
 }
 
 fn main() {
@@ -60,6 +67,10 @@ fn main() {
             }
         }
     });
+    for group in &groups {
+        println!("cargo::rustc-link-search=native={}", out_dir.join(group).display());
+        println!("cargo::rustc-link-lib=static={}", archive_name(group));
+    }
 
     let builder = bindgen_builder(&kernel)
         .header("wrapper.h")
