@@ -92,8 +92,11 @@ class Kernel:
         # None for the host's.
         userland = self.dir / "userland"
         self.userland = userland.read_text().strip() if userland.exists() else None
-        # Another architecture's kernel (scripts/kernel writes `arch`): cross-built, as Debian
-        # documents it.
+        self.read_configuration()
+
+    def read_configuration(self):
+        """The kernel's .config, and its architecture: another architecture's kernel
+        (scripts/kernel writes `arch`; scripts/boot reads it) is cross-built, as Debian documents."""
         arch = self.dir / "arch"
         self.arch = arch.read_text().strip() if arch.exists() else "x86"
         self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
