@@ -33,10 +33,10 @@ class Object:
         self.arch = "arm64" if machine == "AArch64" else "x86"
         objdump = "aarch64-linux-gnu-objdump" if self.arch == "arm64" else "objdump"
         self.insns = []          # (section, address, mnemonic, operands)
-        self.func_insns = {}     # function name -> [(mnemonic, operands)]
+        self.func_insns = {}     # (section, function address) -> [(mnemonic, operands)]
+        self.labels = {}         # (section, function address) -> the name objdump labels it with
         self.text_relocs = []    # (section, mnemonic of the instruction, type, target)
         self.insn_relocs = {}    # (section, address of the instruction) -> relocation targets
-        self.first_insn = {}     # function name -> its first mnemonic
         section = None
         func = None
         last_mnemonic = last_address = None
@@ -44,7 +44,8 @@ class Object:
             if m := SECTION_HEADER.match(line):
                 section = m.group(1)
             elif m := FUNC_HEADER.match(line):
-                func = m.group(2)
+                func = (section, int(m.group(1), 16))
+                self.labels[func] = m.group(2)
             elif m := RELOC.match(line):
                 self.text_relocs.append((section, last_mnemonic, m.group(2), m.group(3)))
                 self.insn_relocs.setdefault((section, last_address), []).append(m.group(3))
@@ -52,7 +53,6 @@ class Object:
                 last_mnemonic, last_address = m.group(2), int(m.group(1), 16)
                 self.insns.append((section, int(m.group(1), 16), m.group(2), m.group(3)))
                 if func is not None:
-                    self.first_insn.setdefault(func, m.group(2))
                     self.func_insns.setdefault(func, []).append((m.group(2), m.group(3)))
         self.sections = {}       # index -> name
         self.allocated = set()   # names of the sections loaded into memory (flag A)
@@ -99,8 +99,11 @@ class Object:
         # PC-relative data references (lea) are biased by the 4 bytes of the field.
         return section, value + addend + (4 if pc_relative else 0)
 
-    def functions_without(self, first):
-        return [f for f, insn in self.first_insn.items() if insn != first]
+    def code_of(self, places):
+        """The functions that start at the (section, address) pairs `places`: {name: their
+        instructions}. By address, since a function may have several names (`init_module` is an
+        alias) of which objdump labels only one."""
+        return {self.functions[p]: self.func_insns.get(p, []) for p in places if p in self.functions}
 
 
 def _readelf_target(text):
@@ -151,23 +154,19 @@ def endbr_on_address_taken(obj):
     for kind, target in obj.data_relocs:
         if kind in ("R_X86_64_64", "R_X86_64_32S", "R_X86_64_32"):
             taken.add(obj.resolve(target, False))
-    # By address: a function may have several names (`init_module` is an alias), of which
-    # objdump labels only one.
-    first = {}
-    for section, address, mnemonic, _ in obj.insns:
-        first.setdefault((section, address), mnemonic)
-    names = sorted(obj.functions[t] for t in taken if t in obj.functions)
-    bad = sorted(obj.functions[t] for t in taken if t in obj.functions and first.get(t) != "endbr64")
-    if not names:
+    found = obj.code_of(taken)
+    bad = sorted(name for name, insns in found.items() if not insns or insns[0][0] != "endbr64")
+    if not found:
         return False, "found no address-taken function (the check would prove nothing)"
-    return not bad, f"no ENDBR64 at {', '.join(bad[:5])}" if bad else f"{len(names)} address-taken functions"
+    return not bad, f"no ENDBR64 at {', '.join(bad[:5])}" if bad else f"{len(found)} address-taken functions"
 
 
 def padded_functions(obj):
     """With CALL_PADDING every function has its padding, which objtool names __pfx_<function>.
     Static-call trampolines (`__SCT__*`, which the kernel's tracepoint header emits into
     .static_call.text of any module with a tracepoint, C ones too) are jump slots, not functions."""
-    funcs = {name for name in obj.functions.values() if not name.startswith(("__pfx_", "__SCT__"))}
+    funcs = {name for (section, _), name in obj.functions.items()
+             if section != ".static_call.text" and not name.startswith("__pfx_")}
     bad = sorted(f for f in funcs if f"__pfx_{f}" not in obj.symbols)
     return bool(funcs) and not bad, f"unpadded: {', '.join(bad[:5])}"
 
@@ -230,12 +229,13 @@ def a64_bti_on_address_taken(obj):
         stored = sec.startswith(DATA_SECTIONS) and kind in ("R_AARCH64_ABS64", "R_AARCH64_PREL32")
         if stored or (".text" in sec and kind == "R_AARCH64_ADD_ABS_LO12_NC"):
             taken.add(obj.resolve(target, False))
-    names = sorted(obj.functions[t] for t in taken if t in obj.functions)
-    bad = [n for n in names if not obj.func_insns.get(n) or obj.func_insns[n][0][0] not in ("bti", "paciasp")]
-    bad += [n for n in names if obj.func_insns.get(n) and obj.func_insns[n][0] == ("bti", "j")]
-    if not names:
+    found = obj.code_of(taken)
+    # `bti j` lands jumps only, not calls.
+    bad = sorted(name for name, insns in found.items()
+                 if not insns or not (insns[0][0] == "paciasp" or insns[0][0] == "bti" and insns[0][1] != "j"))
+    if not found:
         return False, "found no address-taken function (the check would prove nothing)"
-    return not bad, f"no landing pad at {', '.join(bad[:5])}" if bad else f"{len(names)} address-taken functions"
+    return not bad, f"no landing pad at {', '.join(bad[:5])}" if bad else f"{len(found)} address-taken functions"
 
 
 def a64_signed_returns(obj):
@@ -255,7 +255,8 @@ def a64_signed_returns(obj):
         return True  # x30 is still the caller's
 
     bad, signed = [], 0
-    for name, insns in obj.func_insns.items():
+    for place, insns in obj.func_insns.items():
+        name = obj.labels[place]
         body = _a64_body(insns)
         saves = [i for i, (mn, ops) in enumerate(body) if mn in ("stp", "str") and x30(ops)]
         if not saves:
