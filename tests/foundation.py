@@ -6,7 +6,7 @@ from pathlib import Path
 
 import codegen
 import hardening
-from harness import ROOT, message_text, run, tail
+from harness import GUEST_CC, ROOT, message_text, run, tail
 
 # Module directories built for every kernel.
 MODULES = ["examples/hello", "tests/modules/failinit", "tests/modules/printk_test", "tests/modules/rust_panic"]
@@ -58,7 +58,7 @@ def codegen_selftest(results):
     # address-taken function without a landing pad, a saved x30 unsigned.
     (work / "bad64.c").write_text(source.replace("void call(void) { hook(); }",
                                                  "int call(void) { hook(); hook(); return 1; }"))
-    status, out = run(["aarch64-linux-gnu-gcc-12", "-O2", "-fPIC", "-mbranch-protection=none", "-c", "bad64.c",
+    status, out = run([GUEST_CC["arm64"], "-O2", "-fPIC", "-mbranch-protection=none", "-c", "bad64.c",
                        "-o", "bad64.o"], cwd=work)
     if not results.check("host: the arm64 cross compiler builds the code-generation sample", status == 0,
                          f"{tail(out)}\n(Debian: apt install gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu)"):

@@ -1,7 +1,9 @@
 """The test harness: results, commands, kernels, module builds and guest boots."""
 
+import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,12 +122,16 @@ class Kernel:
         cmd = ["make", "-C", str(self.kdir), f"M={directory}", "CONFIG_DEBUG_INFO_BTF_MODULES=", *self.cross, *targets]
         return self.run(cmd, directory, env=env)
 
-    def has_file(self, relative):
-        """Whether the kernel's headers have `relative` (e.g. `include/linux/x.h`): in the build
-        tree, or in the source tree its Makefile includes (Debian's -common package)."""
+    @functools.cached_property
+    def header_trees(self):
+        """Where the kernel's headers are: the build tree, and the source tree its Makefile
+        includes (Debian's -common package)."""
         includes = re.findall(r"^include (\S+)/Makefile$", (self.kdir / "Makefile").read_text(), re.M)
-        trees = [self.kdir, *map(Path, includes)]
-        return any((tree / relative).exists() for tree in trees)
+        return [self.kdir, *map(Path, includes)]
+
+    def has_file(self, relative):
+        """Whether the kernel's headers have `relative` (e.g. `include/linux/x.h`)."""
+        return any((tree / relative).exists() for tree in self.header_trees)
 
     def enabled(self, *options):
         """Whether any of the options is `y`."""
@@ -149,6 +155,22 @@ class Module:
         self.kernel.make(self.path, "clean")
         self.status, self.output = self.kernel.make(self.path, *make_args, "modules")
         return self.status == 0 and self.ko.exists()
+
+    def build_with_tests(self, results, what, marker, directory):
+        """Builds the module with its in-kernel tests (`make KUNIT=1`), checks its .ko carries
+        them (`marker`: a test's name) and copies it into `directory`, made afresh; then builds
+        it again without them, as the other suites load it."""
+        name = self.kernel.name
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        status, out = self.kernel.make(self.path, "KUNIT=1", "modules")
+        with_tests = status == 0 and marker in self.ko.read_bytes()
+        results.check(f"{name}: {what} builds with its in-kernel tests (make KUNIT=1)", with_tests, tail(out))
+        if with_tests:
+            shutil.copy(self.ko, directory / self.ko.name)
+        status, out = self.kernel.make(self.path, "modules")
+        results.check(f"{name}: {what} builds again without its tests",
+                      status == 0 and marker not in self.ko.read_bytes(), tail(out))
 
     def warnings(self):
         """Warning lines of the build (objtool, modpost, compilers)."""

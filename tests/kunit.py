@@ -3,7 +3,6 @@ and prints KTAP as KUnit does; tests/modules/kunit_fail fails on purpose and mus
 (file, line, values) with the kernel running on; scripts/test-module passes and fails with them."""
 
 import re
-import shutil
 
 from harness import ROOT, message_text, run, tail
 from test_module import SPLAT, parse_ktap
@@ -38,16 +37,7 @@ def built(results, kernel, modules):
         return
     plain = misc.ko.read_bytes()
     results.check(f"{kernel.name}: rust_misc built without KUNIT=1 carries no test", b"wraps_around_the_end" not in plain)
-    status, out = kernel.make(misc.path, "KUNIT=1", "modules")
-    with_tests = status == 0 and b"wraps_around_the_end" in misc.ko.read_bytes()
-    results.check(f"{kernel.name}: rust_misc builds with its in-kernel tests (make KUNIT=1)", with_tests, tail(out))
-    shutil.rmtree(kunit_dir(kernel), ignore_errors=True)
-    kunit_dir(kernel).mkdir(parents=True)
-    if with_tests:
-        shutil.copy(misc.ko, kunit_dir(kernel) / "rust_misc.ko")
-    status, out = kernel.make(misc.path, "modules")
-    results.check(f"{kernel.name}: rust_misc builds again without its tests", status == 0
-                  and b"wraps_around_the_end" not in misc.ko.read_bytes(), tail(out))
+    misc.build_with_tests(results, "rust_misc", b"wraps_around_the_end", kunit_dir(kernel))
 
 
 def guest_steps(guest, modules, kernel):

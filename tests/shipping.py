@@ -179,7 +179,7 @@ def error_checks(results, toolchain, kernel, crate, env):
     status, out = make(kernel, crate, env)
     results.check("host: a Kbuild file includes rust-module.mk by a path relative to $(src)", status == 0, tail(out))
     kbuild.write_text(f"obj-m := chosen.o\ninclude $(src)/{ROOT}/kbuild/rust-module.mk\n")
-    status, out = run(["env", "-u", "KDIR", "make"], cwd=crate)
+    status, out = make(kernel, crate, env)
     results.check("host: make names the fix for an absolute include path after $(src)/",
                   status != 0 and "an absolute path is written as it is" in out and "No rule" not in out, tail(out, 3))
     status, out = kernel.make(crate, "modules")
@@ -263,15 +263,7 @@ def built(results, kernel, modules):
     module = modules.get(NAME)
     if module is None:
         return
-    shutil.rmtree(kunit_dir(kernel), ignore_errors=True)
-    kunit_dir(kernel).mkdir(parents=True)
-    status, out = kernel.make(module.path, "KUNIT=1", "modules")
-    results.check(f"{kernel.name}: the new module crate builds with its tests (make KUNIT=1)", status == 0, tail(out))
-    if status == 0:
-        shutil.copy(module.ko, kunit_dir(kernel) / f"{NAME}.ko")
-    status, out = kernel.make(module.path, "modules")
-    results.check(f"{kernel.name}: the new module crate builds again without its tests", status == 0
-                  and b"greetings_are_bounded" not in module.ko.read_bytes(), tail(out))
+    module.build_with_tests(results, "the new module crate", b"greetings_are_bounded", kunit_dir(kernel))
 
 
 def guest_steps(guest, modules, kernel):

@@ -51,8 +51,8 @@ def parse_ktap(log_lines):
         if not inside or not line.startswith(("KTAP", "1..", "ok ", "not ok ", "# ", "    ")):
             continue
         lines.append(line)
-        if line.startswith("1..") and planned is None:
-            planned = int(line[3:].split()[0]) if line[3:].split() else 0
+        if (m := re.match(r"1\.\.(\d+)", line)) and planned is None:
+            planned = int(m.group(1))
         m = TEST_LINE.match(line)
         if m:
             (skipped if m.group(3) else passed if m.group(1) == "ok" else failed).append(m.group(2))

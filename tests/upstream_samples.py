@@ -5,7 +5,6 @@ what upstream says they do; every other one is tried too, and listed with what i
 
 import re
 import shutil
-from pathlib import Path
 
 from harness import ROOT, SCRIPTS, guest_program, message_text, run, tail
 
@@ -99,7 +98,7 @@ def built(results, kernel, modules):
             unexpected.append(name)
         else:
             missing.append(f"{name} ({first_errors(out)})")
-    covered = [p.name for p in map(Path, MODULES + modules_for(kernel)) if module_name(p.name) in modules]
+    covered = [m for m in modules.values() if m.path.parent == WORKSPACE.resolve()]
     building = len(covered) + len(unexpected)
     results.note(f"{kernel.name}: upstream samples unmodified: {building} of {len(COVERED) + len(others)}")
     missing += [f"{s} (the kernel's headers have no {h})" for s, h in HEADERS.items() if not kernel.has_file(h)]
@@ -107,11 +106,6 @@ def built(results, kernel, modules):
         results.note(f"{kernel.name}:   not yet: {entry}")
     results.check(f"{kernel.name}: an upstream sample outside the covered list builds only if listed there",
                   not unexpected, f"building but not in COVERED (add it and its checks): {unexpected}")
-
-
-def module_name(sample):
-    """The name of the module a sample's crate builds (upstream's Makefile may compose it)."""
-    return (WORKSPACE / sample / "Kbuild").read_text().split("obj-m := ")[1].split(".o")[0]
 
 
 def guest_steps(guest, modules, kernel):
