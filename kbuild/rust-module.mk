@@ -8,8 +8,9 @@
 # the kernel's code-generation flags (rustflags.mk); it becomes an object of the module <module>.o,
 # beside the C objects the Kbuild file names in <module>-y, and objtool checks and annotates it
 # (ORC, return and retpoline sites, ...) as it does C objects. Kbuild then does what it does for
-# any module: modpost, the .mod.c file, vermagic, modversions CRCs, the .ko. Pass RUSTC=/CARGO= on the make command line to choose the toolchain, and
-# KUNIT=1 to build the crate's in-kernel tests in (its `kunit` feature).
+# any module: modpost, the .mod.c file, vermagic, modversions CRCs, the .ko. Pass RUSTC=/CARGO=
+# on the make command line to choose the toolchain, and KUNIT=1 to build the crate's in-kernel
+# tests in (its `kunit` feature).
 
 rust-module := $(obj-m:.o=)
 ifneq ($(words $(rust-module)),1)
