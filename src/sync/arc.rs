@@ -1,9 +1,9 @@
 //! [`Arc`]: shared ownership with the kernel's saturating `refcount_t`.
 
 use crate::alloc::{AllocError, Flags, KBox};
-use crate::bindings;
 use crate::init::{InPlaceInit, Init, PinInit};
-use crate::types::{ForeignOwnable, Opaque};
+use crate::sync::Refcount;
+use crate::types::ForeignOwnable;
 use core::ffi::c_void;
 use core::fmt;
 use core::marker::PhantomData;
@@ -15,7 +15,7 @@ pub use borrow::ArcBorrow;
 
 #[repr(C)]
 struct ArcInner<T: ?Sized> {
-    refcount: Opaque<bindings::refcount_t>,
+    refcount: Refcount,
     data: T,
 }
 
@@ -48,15 +48,13 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for Arc<T> {}
 impl<T> Arc<T> {
     /// Allocates with `flags` and moves `value` in.
     pub fn new(value: T, flags: Flags) -> Result<Self, AllocError> {
-        let inner = KBox::new(ArcInner { refcount: Opaque::uninit(), data: value }, flags)?;
+        let inner = KBox::new(ArcInner { refcount: Refcount::new(1), data: value }, flags)?;
         Ok(Arc::from_inner(inner))
     }
 
-    /// Takes over a fresh allocation, setting its count to one.
+    /// Takes over a fresh allocation whose count is one.
     fn from_inner(inner: KBox<ArcInner<T>>) -> Self {
         let ptr = KBox::into_raw(inner);
-        // SAFETY: `ptr` points to a live `ArcInner<T>` that nothing else knows of yet.
-        unsafe { bindings::refcount_set(Opaque::raw_get(core::ptr::addr_of!((*ptr).refcount)), 1) };
         // INVARIANT: a live allocation with a count of one, owned by this `Arc`; its data never
         // moves, since no `Arc` method moves it.
         // SAFETY: `KBox::into_raw` never returns null.
@@ -78,8 +76,9 @@ impl<T> InPlaceInit<T> for Arc<T> {
         // stays where it is (see `PinnedSelf`). On failure nothing was initialised, and `inner`
         // only frees the memory.
         unsafe { init.__pinned_init(core::ptr::addr_of_mut!((*slot).data))? };
-        // SAFETY: the data is initialised, and the count is `Opaque` (valid uninitialised) until
-        // `from_inner` sets it.
+        // SAFETY: `slot` is valid for writes and aligned.
+        unsafe { core::ptr::addr_of_mut!((*slot).refcount).write(Refcount::new(1)) };
+        // SAFETY: both fields are initialised now.
         Ok(Arc::from_inner(unsafe { KBox::from_raw(KBox::into_raw(inner).cast()) }))
     }
 
@@ -117,8 +116,7 @@ impl<T: ?Sized> Deref for Arc<T> {
 
 impl<T: ?Sized> Clone for Arc<T> {
     fn clone(&self) -> Self {
-        // SAFETY: the count is initialised and this `Arc` holds one reference (type invariant).
-        unsafe { bindings::refcount_inc(self.inner().refcount.get()) };
+        self.inner().refcount.inc();
         // INVARIANT: the count now includes the new `Arc`.
         Arc { ptr: self.ptr, _owns: PhantomData }
     }
@@ -126,8 +124,8 @@ impl<T: ?Sized> Clone for Arc<T> {
 
 impl<T: ?Sized> Drop for Arc<T> {
     fn drop(&mut self) {
-        // SAFETY: the count is initialised and includes this `Arc` (type invariant).
-        if unsafe { bindings::refcount_dec_and_test(self.inner().refcount.get()) } {
+        // The count includes this `Arc` (type invariant).
+        if self.inner().refcount.dec_and_test() {
             // SAFETY: this was the last reference: nothing else uses the allocation, which
             // came from a `KBox<ArcInner<T>>`.
             drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });

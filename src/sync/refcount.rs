@@ -47,9 +47,9 @@ impl Refcount {
     #[inline(always)]
     pub fn new(value: i32) -> Self {
         crate::build_assert!(value >= 0, "Refcount::new: a negative count is saturated");
-        // SAFETY: `REFCOUNT_INIT` only builds the value.
-        // INVARIANT: initialised by C's own initialiser.
-        Refcount(Opaque::new(unsafe { bindings::REFCOUNT_INIT(value) }))
+        let count = bindings::refcount_t { refs: bindings::atomic_t { counter: value } };
+        // INVARIANT: initialised, as C's `REFCOUNT_INIT()` initialises one.
+        Refcount(Opaque::new(count))
     }
 
     fn as_ptr(&self) -> *mut bindings::refcount_t {

@@ -76,11 +76,9 @@ impl<T: ?Sized> Deref for ArcBorrow<'_, T> {
 
 impl<T: ?Sized> From<ArcBorrow<'_, T>> for Arc<T> {
     fn from(borrow: ArcBorrow<'_, T>) -> Self {
-        // SAFETY: the count is above zero while the borrow lives (type invariant); the new `Arc`
-        // takes a reference of its own.
-        unsafe { crate::bindings::refcount_inc(borrow.inner.as_ref().refcount.get()) };
-        // INVARIANT: the count includes the new `Arc`.
-        Arc { ptr: borrow.inner, _owns: PhantomData }
+        // The count is above zero while the borrow lives (type invariant): the clone takes a
+        // reference of its own, and the borrowed one is not dropped.
+        Arc::clone(&core::mem::ManuallyDrop::new(Arc { ptr: borrow.inner, _owns: PhantomData }))
     }
 }
 
