@@ -9,6 +9,8 @@
  * links only the groups it calls.
  */
 #include "wrapper.h"
+/* LINUX_VERSION_CODE, where a helper's body differs between kernels. */
+#include <linux/version.h>
 
 #ifdef RUST_HELPERS_BUG
 
@@ -115,12 +117,6 @@ void kmod_rs_helper_refcount_inc(refcount_t *r)
 bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r)
 {
 	return refcount_dec_and_test(r);
-}
-
-/* A macro: the initialiser of a refcount_t, as a value. */
-refcount_t kmod_rs_helper_REFCOUNT_INIT(int n)
-{
-	return (refcount_t)REFCOUNT_INIT(n);
 }
 
 void kmod_rs_helper_refcount_dec(refcount_t *r)
@@ -276,9 +272,6 @@ bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *
  * a failed init_module() does).
  */
 #include <linux/module.h>
-#include <linux/version.h>
-
-extern struct module __this_module;
 
 struct workqueue_struct *kmod_rs_module_wq;
 
@@ -296,7 +289,7 @@ int __init init_module(void)
 {
 	int ret;
 
-	kmod_rs_module_wq = alloc_workqueue("%s", KMOD_RS_SYSTEM_WQ_FLAGS, 0, __this_module.name);
+	kmod_rs_module_wq = alloc_workqueue("%s", KMOD_RS_SYSTEM_WQ_FLAGS, 0, THIS_MODULE->name);
 	if (!kmod_rs_module_wq)
 		return -ENOMEM;
 	ret = kmod_rs_init_module();
@@ -400,18 +393,7 @@ size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i)
 
 #endif /* RUST_HELPERS_UIO */
 
-#ifdef RUST_HELPERS_JUMP_LABEL
-
-int kmod_rs_helper_static_key_count(struct static_key *key)
-{
-	return static_key_count(key);
-}
-
-#endif /* RUST_HELPERS_JUMP_LABEL */
-
 #ifdef RUST_HELPERS_USERCOPY
-
-#include <linux/version.h>
 
 /*
  * Where the architecture inlines them (arm64), the inlines are _copy_{from,to}_user() up to

@@ -15,7 +15,6 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
-#include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/preempt.h>
@@ -51,7 +50,6 @@ int kmod_rs_helper_put_user(const void *val, void __user *ptr, size_t size);
 void kmod_rs_helper_refcount_set(refcount_t *r, int n);
 void kmod_rs_helper_refcount_inc(refcount_t *r);
 bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r);
-refcount_t kmod_rs_helper_REFCOUNT_INIT(int n);
 void kmod_rs_helper_refcount_dec(refcount_t *r);
 
 /* <linux/completion.h> */
@@ -106,9 +104,6 @@ void kmod_rs_helper_might_sleep(void);
 const char *kmod_rs_helper_dev_name(const struct device *dev);
 
 size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i);
-
-/* <linux/jump_label.h>: whether a static key is on (a tracepoint's, for declare_trace!). */
-int kmod_rs_helper_static_key_count(struct static_key *key);
 
 /* <linux/uaccess.h>: static inlines where the architecture asks for them (arm64, with
  * INLINE_COPY_{FROM,TO}_USER), exported functions elsewhere. */

@@ -10,8 +10,8 @@ use crate::bindings;
 
 /// Declares Rust functions that fire tracepoints defined in C, one per tracepoint, named after it.
 ///
-/// Each function first checks the tracepoint's static key, as C's `trace_<name>()` does, and
-/// calls the C side only when a probe is attached. The argument types must be those of the
+/// Each function first reads the tracepoint's static key (one load, where C's `trace_<name>()`
+/// has a branch the kernel patches) and calls the C side only when a probe is attached. The argument types must be those of the
 /// tracepoint's `TP_PROTO` (a mismatch is undefined behaviour, hence `unsafe fn`). Where the
 /// kernel has no tracepoints (`CONFIG_TRACEPOINTS` off), the functions do nothing.
 ///
@@ -66,9 +66,13 @@ pub unsafe fn enabled(tracepoint: *mut bindings::tracepoint) -> bool {
     {
         // The key is a `struct static_key`, or (later kernels) a `struct static_key_false`
         // whose only member is one: either way its address is the `static_key`'s.
-        // SAFETY: the caller guarantees that `tracepoint` is valid; the key is only read
-        // (atomically, by the helper), whatever the tracing core does to it concurrently.
-        unsafe { bindings::static_key_count((&raw mut (*tracepoint).key).cast()) > 0 }
+        // SAFETY: the caller guarantees that `tracepoint` is valid.
+        let key = unsafe { (&raw mut (*tracepoint).key).cast::<bindings::static_key>() };
+        // SAFETY: the key's `enabled` is an `atomic_t`, an `int` that C only accesses
+        // atomically: it has the size and alignment of an `AtomicI32`, and lives as long as the
+        // module. It is read as C's `static_key_count()` reads it, with a relaxed load.
+        let count = unsafe { core::sync::atomic::AtomicI32::from_ptr((&raw mut (*key).enabled).cast()) };
+        count.load(core::sync::atomic::Ordering::Relaxed) > 0
     }
     #[cfg(not(CONFIG_TRACEPOINTS))]
     {
