@@ -16,8 +16,8 @@ impl bindgen::callbacks::ParseCallbacks for HelperNames {
 }
 
 /// Compiles the helpers of one group (`#ifdef RUST_HELPERS_<group>` in helpers.c) with the kernel's
-/// compiler and Kbuild's flags, into `librust_helpers_<group>.a`.
-fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
+/// compiler and Kbuild's flags, into `out_dir/librust_helpers_<group>.a`.
+fn compile_helpers(kernel: &Kernel, group: &str, out_dir: PathBuf) -> Result<(), String> {
     let mut helpers = cc::Build::new();
     let mut cc = kernel.cc.split_whitespace();
     helpers
@@ -31,7 +31,7 @@ fn compile_helpers(kernel: &Kernel, group: &str) -> Result<(), String> {
         // would come in completion order, and so would the helpers in the .ko.
         .cargo_metadata(false)
         .file("helpers.c")
-        .out_dir(PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join(group));
+        .out_dir(out_dir);
     for flag in &kernel.c_flags {
         helpers.flag(flag);
     }
@@ -59,8 +59,14 @@ fn main() {
         std::fs::read_to_string("helpers.c").unwrap_or_else(|e| fail(format!("reading helpers.c: {e}")));
     let groups: Vec<&str> = source.lines().filter_map(|l| l.strip_prefix("#ifdef RUST_HELPERS_")).collect();
     std::thread::scope(|scope| {
-        let builds: Vec<_> =
-            groups.iter().map(|group| scope.spawn(|| compile_helpers(&kernel, group))).collect();
+        let kernel = &kernel;
+        let builds: Vec<_> = groups
+            .iter()
+            .map(|group| {
+                let dir = out_dir.join(group);
+                scope.spawn(move || compile_helpers(kernel, group, dir))
+            })
+            .collect();
         for build in builds {
             if let Err(e) = build.join().unwrap_or_else(|_| Err("a helper compile panicked".into())) {
                 fail(e);
