@@ -31,13 +31,20 @@ macro_rules! build_error {
 }
 
 /// Fails the build unless the condition holds wherever the optimised code of the module can
-/// reach this point (typically: a condition on constants, or on arguments of an
-/// `#[inline(always)]` function that its callers pass as constants).
+/// reach this point: typically a condition on arguments of an `#[inline(always)]` function that
+/// its callers pass as constants. A condition on constants alone is better checked with
+/// `const { assert!(..) }`, which fails at compile time with its message rather than at link
+/// time.
 ///
 /// ```
-/// const SLOTS: usize = 16;
-/// kernel::build_assert!(SLOTS.is_power_of_two());
-/// kernel::build_assert!(SLOTS <= 64, "too many slots for the mask");
+/// /// A mask of the low `slots` bits; `slots` is a constant at every call.
+/// #[inline(always)]
+/// fn slot_mask(slots: u32) -> u64 {
+///     kernel::build_assert!(slots.is_power_of_two());
+///     kernel::build_assert!(slots <= 64, "too many slots for the mask");
+///     u64::MAX >> (64 - slots)
+/// }
+/// assert_eq!(slot_mask(16), 0xffff);
 /// ```
 #[macro_export]
 macro_rules! build_assert {

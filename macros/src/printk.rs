@@ -10,8 +10,8 @@
 use proc_macro::{Delimiter, Group, Ident, Spacing, TokenStream, TokenTree};
 use std::fmt::Write;
 
-/// The most arguments the fast path takes (`kernel::print::args::MAX_ARGS`); more go to
-/// `core::fmt`.
+/// The most arguments the fast path takes; more go to `core::fmt`. The kernel crate's
+/// `print::args::list::MAX_ARGS` is the same number (its list types are made for that many).
 const MAX_ARGS: usize = 12;
 
 /// What a placeholder asks for, as the numbers of `kernel::print::args` (`DISPLAY`, ...).

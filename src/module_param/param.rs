@@ -20,9 +20,10 @@ pub struct Param<T: Scalar, const PERM: u16> {
 
 // SAFETY: read-only parameters are written only before `init` runs. The kernel writes a writable
 // one with a single store of a whole aligned value of at most 8 bytes (its `param_set_*` parse
-// into a local first, and the store is never torn on x86-64), and `get` reads it with a single
-// load (`read_volatile`, the `READ_ONCE()` of upstream's Rust), so a read gets the old or the new
-// value, each valid for `T` (the kernel only stores valid ones: 0 or 1 for a `bool`).
+// into a local first, and the store is never torn on the 64-bit targets, x86_64 and aarch64), and
+// `get` reads it with a single load (`read_volatile`, the `READ_ONCE()` of upstream's Rust), so a
+// read gets the old or the new value, each valid for `T` (the kernel only stores valid ones: 0 or
+// 1 for a `bool`).
 unsafe impl<T: Scalar, const PERM: u16> Sync for Param<T, PERM> {}
 
 impl<T: Scalar, const PERM: u16> Param<T, PERM> {

@@ -136,7 +136,7 @@ impl CondVar {
     /// assert!(jiffies().wrapping_sub(start) >= msecs_to_jiffies(20));
     /// assert!(!*guard);
     /// ```
-    #[must_use = "wait_interruptible_timeout returns whether a signal is pending, which the caller must check"]
+    #[must_use = "the result says whether the wait timed out, was woken or was interrupted by a signal"]
     pub fn wait_interruptible_timeout<T: ?Sized, B: Backend>(
         &self,
         guard: &mut Guard<'_, T, B>,

@@ -89,11 +89,10 @@ where
         let item = KBox::into_raw(unsafe { Pin::into_inner_unchecked(self) });
         // SAFETY: `item` points to a live `T`.
         let work = unsafe { T::raw_get_work(item) };
-        // SAFETY: `work` points to the `Work` field of that `T`.
-        let queued = queue_work_on(unsafe { Work::raw_get(work) });
         // An item whose box is owned here is not queued (the queue owns the box of a queued
-        // one), so `queued` is always true. Were it not, whoever queued the item would run it
-        // and free the box: leaking it here is the only safe choice.
-        let _ = queued;
+        // one), so this always queues it. Were it not, whoever queued the item would run it and
+        // free the box: leaking it here is the only safe choice.
+        // SAFETY: `work` points to the `Work` field of that `T`.
+        let _ = queue_work_on(unsafe { Work::raw_get(work) });
     }
 }
