@@ -143,13 +143,7 @@ impl<T: ?Sized> Deref for ParamGuard<'_, T> {
 /// Prints the string, with invalid UTF-8 replaced by `U+FFFD`.
 impl fmt::Display for ParamGuard<'_, CStr> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for chunk in self.to_bytes().utf8_chunks() {
-            f.write_str(chunk.valid())?;
-            if !chunk.invalid().is_empty() {
-                f.write_str("\u{fffd}")?;
-            }
-        }
-        Ok(())
+        crate::str::write_lossy(f, self.to_bytes())
     }
 }
 

@@ -14,15 +14,7 @@ impl<T: Conversion<K> + ?Sized, const K: u8> Formatted<'_, T, K> {
             Value::Unsigned(v) if K == LOWER_HEX || K == ALT_LOWER_HEX => fmt::LowerHex::fmt(&v, f),
             Value::Unsigned(v) => fmt::Display::fmt(&v, f),
             Value::Signed(v) => fmt::Display::fmt(&v, f),
-            Value::Bytes(bytes) => {
-                for chunk in bytes.utf8_chunks() {
-                    f.write_str(chunk.valid())?;
-                    if !chunk.invalid().is_empty() {
-                        f.write_str("\u{fffd}")?;
-                    }
-                }
-                Ok(())
-            }
+            Value::Bytes(bytes) => crate::str::write_lossy(f, bytes),
         }
     }
 }
