@@ -285,23 +285,40 @@ void kmod_rs_cleanup_module(void);
 #define KMOD_RS_SYSTEM_WQ_FLAGS 0
 #endif
 
+/*
+ * The queue's life, also for the run of a suite where the kernel's KUnit runs the module's
+ * suites, before init_module() (kernel::kunit: the suite's suite_init and suite_exit): drained
+ * and gone before init_module() makes the module's.
+ */
+int kmod_rs_module_wq_create(void)
+{
+	kmod_rs_module_wq = alloc_workqueue("%s", KMOD_RS_SYSTEM_WQ_FLAGS, 0, THIS_MODULE->name);
+	return kmod_rs_module_wq ? 0 : -ENOMEM;
+}
+
+void kmod_rs_module_wq_destroy(void)
+{
+	destroy_workqueue(kmod_rs_module_wq);
+	kmod_rs_module_wq = NULL;
+}
+
 int __init init_module(void)
 {
 	int ret;
 
-	kmod_rs_module_wq = alloc_workqueue("%s", KMOD_RS_SYSTEM_WQ_FLAGS, 0, THIS_MODULE->name);
-	if (!kmod_rs_module_wq)
-		return -ENOMEM;
+	ret = kmod_rs_module_wq_create();
+	if (ret)
+		return ret;
 	ret = kmod_rs_init_module();
 	if (ret)
-		destroy_workqueue(kmod_rs_module_wq);
+		kmod_rs_module_wq_destroy();
 	return ret;
 }
 
 void __exit cleanup_module(void)
 {
 	kmod_rs_cleanup_module();
-	destroy_workqueue(kmod_rs_module_wq);
+	kmod_rs_module_wq_destroy();
 }
 
 #endif /* RUST_HELPERS_MODULE_WQ */
@@ -392,6 +409,21 @@ size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i)
 }
 
 #endif /* RUST_HELPERS_UIO */
+
+#ifdef RUST_HELPERS_KUNIT
+
+void kmod_rs_helper_kunit_set_failure(struct kunit *test)
+{
+	kunit_set_failure(test);
+}
+
+/* A macro: the reason goes into the test's status comment, which KUnit prints after "# SKIP". */
+void kmod_rs_helper_kunit_mark_skipped(struct kunit *test, const char *reason)
+{
+	kunit_mark_skipped(test, "%s", reason);
+}
+
+#endif /* RUST_HELPERS_KUNIT */
 
 #ifdef RUST_HELPERS_USERCOPY
 

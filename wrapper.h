@@ -9,6 +9,7 @@
 #define RUST_HELPERS_WRAPPER_H
 
 #include <linux/bug.h>
+#include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/irqflags.h>
@@ -104,6 +105,10 @@ void kmod_rs_helper_might_sleep(void);
 const char *kmod_rs_helper_dev_name(const struct device *dev);
 
 size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i);
+
+/* <kunit/test.h>: a test's result, where KUnit runs the suites (kernel::kunit). */
+void kmod_rs_helper_kunit_set_failure(struct kunit *test);
+void kmod_rs_helper_kunit_mark_skipped(struct kunit *test, const char *reason);
 
 /* <linux/uaccess.h>: static inlines where the architecture asks for them (arm64, with
  * INLINE_COPY_{FROM,TO}_USER), exported functions elsewhere. */

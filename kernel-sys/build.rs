@@ -104,6 +104,10 @@ const TYPES: &[&str] = &[
     "refcount_struct",
     "completion",
     "tracepoint",
+    // KUnit's test, case and suite, where it is built in (kernel::kunit registers suites).
+    "kunit",
+    "kunit_case",
+    "kunit_suite",
     // Typedefs the C helpers use in their signatures.
     "poll_table",
     "wait_queue_head_t",
@@ -186,6 +190,8 @@ const LAYOUTS: &[TypeLayout<'_>] = &[
     ("struct miscdevice", &["minor", "name", "fops", "this_device", "mode"]),
     ("struct kiocb", &["ki_filp", "ki_pos"]),
     ("struct tracepoint", &["key"]),
+    ("struct kunit_case", &["run_case", "name"]),
+    ("struct kunit_suite", &["name", "test_cases"]),
     ("struct file", &["f_op", "private_data", "f_flags", "f_pos"]),
     ("gfp_t", &[]),
 ];

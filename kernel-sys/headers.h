@@ -5,6 +5,7 @@
  */
 
 #include <generated/utsrelease.h>
+#include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>

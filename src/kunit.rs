@@ -4,7 +4,10 @@
 //! Stock distribution kernels are built without `CONFIG_KUNIT`, so this runner needs nothing of
 //! KUnit: it prints the same lines KUnit prints (`KTAP version 1`, `1..N`, one indented subtest
 //! per suite, `ok`/`not ok` per test, `# SKIP`, the suite's statistics) with `printk`, and tools
-//! that read KUnit's output (`kunit.py parse`) read it too.
+//! that read KUnit's output (`kunit.py parse`) read it too. Where the kernel has KUnit built in
+//! (`CONFIG_KUNIT=y`), the same suites are registered with it instead
+//! ([`kunit_unsafe_test_suite!`](crate::kunit_unsafe_test_suite)): KUnit runs them, before
+//! `init` too, prints the KTAP itself and keeps the results in debugfs.
 //!
 //! ```ignore
 //! module! {
@@ -36,6 +39,10 @@
 //! Tests run one after the other in the thread that loads the module (process context: they
 //! may sleep and allocate). The results do not stop the module from loading: the module's own
 //! `init` runs afterwards, from a clean state, whatever the tests did.
+
+mod registered;
+
+pub use registered::{kunit_case, kunit_case_null, kunit_suite, run_case};
 
 use crate::bindings;
 use crate::error::{code, Error};
@@ -302,6 +309,16 @@ pub fn run_suites(suites: &[&Suite]) -> Totals {
         totals.skipped += t.skipped;
     }
     totals
+}
+
+/// Runs the suites of [`module!`](crate::module!)'s `kunit_tests` key before the module's `init`,
+/// unless the kernel's KUnit runs them itself (`CONFIG_KUNIT=y`, where
+/// [`#[kunit_tests]`](crate::kunit_tests) registers them).
+#[doc(hidden)]
+pub fn run_at_load(suites: &[&Suite]) {
+    if !cfg!(CONFIG_KUNIT) {
+        run_suites(suites);
+    }
 }
 
 /// `assert!` inside a [`#[kunit_tests]`](crate::kunit_tests) module: on failure, reports the

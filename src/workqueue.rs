@@ -266,9 +266,41 @@ impl<T: FnOnce()> WorkItem for ClosureWork<T> {
 
 // The module's workqueue, set by the C `init_module` of the `MODULE_WQ` helpers (helpers.c)
 // before any Rust code of the module runs, and destroyed by its `cleanup_module` after the last.
-// Reading it is what links those helpers into a module.
+// Reading it is what links those helpers into a module. Where the kernel's KUnit runs the
+// module's suites before `init_module`, each suite's run has a queue of its own, made and
+// destroyed by the two functions (`kernel::kunit`).
 unsafe extern "C" {
     static mut kmod_rs_module_wq: *mut bindings::workqueue_struct;
+    #[cfg(CONFIG_KUNIT)]
+    fn kmod_rs_module_wq_create() -> core::ffi::c_int;
+    #[cfg(CONFIG_KUNIT)]
+    fn kmod_rs_module_wq_destroy();
+}
+
+/// Makes the module's workqueue for the run of a KUnit suite, before `init_module`; returns 0
+/// or `-ENOMEM`.
+///
+/// # Safety
+///
+/// Called by KUnit's `suite_init` of one of the module's suites, before `init_module`, when no
+/// queue exists; [`destroy_for_suite`] is called at the suite's end.
+#[cfg(CONFIG_KUNIT)]
+pub(crate) unsafe fn create_for_suite() -> core::ffi::c_int {
+    // SAFETY: no queue exists and no code of the module uses one (the caller's guarantee).
+    unsafe { kmod_rs_module_wq_create() }
+}
+
+/// Drains and destroys the workqueue of a KUnit suite's run.
+///
+/// # Safety
+///
+/// Called by KUnit's `suite_exit` of the suite whose `suite_init` made the queue, once every
+/// test of it has returned: nothing of the module uses the queue any more.
+#[cfg(CONFIG_KUNIT)]
+pub(crate) unsafe fn destroy_for_suite() {
+    // SAFETY: the queue exists and is no longer used (the caller's guarantee); destroying it
+    // waits for what its tests queued.
+    unsafe { kmod_rs_module_wq_destroy() }
 }
 
 /// The workqueue for a module's work items: in upstream, the kernel's `system_wq`; here, a
@@ -282,7 +314,9 @@ pub fn system() -> &'static Queue {
     // SAFETY: the C `init_module` set the pointer to a live workqueue before calling any of the
     // module's Rust code, and never changes it; it is destroyed only after all of that code has
     // returned and every item queued on it has run, so it is live, and drains what is queued
-    // through it, for as long as the module's code can run (the `Queue` invariant).
+    // through it, for as long as the module's code can run (the `Queue` invariant). Before
+    // `init_module`, the only Rust code that runs is a KUnit suite's, between the `suite_init`
+    // that made a queue and the `suite_exit` that drains it (`kernel::kunit`).
     unsafe { Queue::from_raw(kmod_rs_module_wq) }
 }
 

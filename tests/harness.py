@@ -158,11 +158,11 @@ class Module:
 
     def build_with_tests(self, results, what, marker, directory):
         """Builds the module with its in-kernel tests (`make KUNIT=1`), checks its .ko carries
-        them (`marker`: a test's name) and copies it into `directory`, made afresh; then builds
-        it again without them, as the other suites load it."""
+        them (`marker`: a test's name) and copies it into `directory` (no copy of an earlier
+        build is left there); then builds it again without them, as the other suites load it."""
         name = self.kernel.name
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / self.ko.name).unlink(missing_ok=True)
         status, out = self.kernel.make(self.path, "KUNIT=1", "modules")
         with_tests = status == 0 and marker in self.ko.read_bytes()
         results.check(f"{name}: {what} builds with its in-kernel tests (make KUNIT=1)", with_tests, tail(out))

@@ -1,19 +1,26 @@
-"""In-kernel tests (`#[kunit_tests]`): the suite of examples/rust_misc runs when the module loads
-and prints KTAP as KUnit does; tests/modules/kunit_fail fails on purpose and must be reported
+"""In-kernel tests (`#[kunit_tests]`): the suites of examples/rust_misc and examples/deferred run
+when the module loads and print KTAP as KUnit does (where KUnit is built in, as on the debug
+kernel, KUnit itself runs them); tests/modules/kunit_fail fails on purpose and must be reported
 (file, line, values) with the kernel running on; scripts/test-module passes and fails with them."""
 
 import re
 
 from harness import ROOT, message_text, run, tail
-from test_module import SPLAT, parse_ktap
+from test_module import SPLAT, ktap_header, kunit_runs_suites, parse_ktap
 
 MODULES = ["tests/modules/kunit_fail"]
 
 FAIL_SOURCE = ROOT / "tests/modules/kunit_fail/src/lib.rs"
 
+# In-kernel tests of the examples that passed, by kernel, for the summary.
+counted = {}
+
+# The other examples with suites: {module: the name of one of its tests}.
+EXAMPLE_SUITES = {"deferred": b"aggregate_records_the_ticks"}
+
 # The KTAP examples/rust_misc prints, line for line.
 MISC_TESTS = ["starts_empty", "fifo_order", "wraps_around_the_end", "limit_bounds_the_space", "clear_empties"]
-MISC_KTAP = ["KTAP version 1", "1..1", "    KTAP version 1", "    # Subtest: rust_misc_ring", "    1..5",
+MISC_KTAP = ["    KTAP version 1", "    # Subtest: rust_misc_ring", "    1..5",
              *[f"    ok {i} {t}" for i, t in enumerate(MISC_TESTS, 1)],
              "# rust_misc_ring: pass:5 fail:0 skip:0 total:5", "# Totals: pass:5 fail:0 skip:0 total:5",
              "ok 1 rust_misc_ring"]
@@ -25,27 +32,37 @@ def line_of(text):
 
 
 def kunit_dir(kernel):
-    """Where the build of rust_misc with its tests goes: a `kunit` directory, /kunit in the guest."""
+    """Where the examples built with their tests go: a `kunit` directory, /kunit in the guest."""
     return ROOT / "target/kunit" / kernel.name / "kunit"
 
 
 def built(results, kernel, modules):
-    """rust_misc with its in-kernel tests built in (`make KUNIT=1`), beside the plain build that
-    the other suites load and the benchmark measures, which must carry none of them."""
+    """The examples with their in-kernel tests built in (`make KUNIT=1`), beside the plain builds
+    that the other suites load and the benchmark measures, which must carry none of them."""
     misc = modules.get("rust_misc")
     if misc is None:
         return
     plain = misc.ko.read_bytes()
     results.check(f"{kernel.name}: rust_misc built without KUNIT=1 carries no test", b"wraps_around_the_end" not in plain)
     misc.build_with_tests(results, "rust_misc", b"wraps_around_the_end", kunit_dir(kernel))
+    for example, marker in EXAMPLE_SUITES.items():
+        if example in modules:
+            modules[example].build_with_tests(results, example, marker, kunit_dir(kernel))
 
 
 def guest_steps(guest, modules, kernel):
     guest.add(kunit_dir(kernel))
-    guest.step("kunit-misc", "insmod /kunit/rust_misc.ko; echo \"insmod status $?\"; rmmod rust_misc; "
+    # Where the kernel's KUnit ran the suites, its debugfs has their results while the module is
+    # loaded.
+    show = "mount -t debugfs none /sys/kernel/debug 2>/dev/null; cat {}"
+    misc = show.format("/sys/kernel/debug/kunit/rust_misc_ring/results")
+    fail = show.format("/sys/kernel/debug/kunit/kunit_fail/results /sys/kernel/debug/kunit/kunit_fail_second/results")
+    guest.step("kunit-misc", f"insmod /kunit/rust_misc.ko; echo \"insmod status $?\"; {misc}; rmmod rust_misc; "
                              "echo \"rmmod status $?\"")
-    guest.step("kunit-fail", "insmod /kunit_fail.ko; echo \"insmod status $?\"; rmmod kunit_fail; "
+    guest.step("kunit-fail", f"insmod /kunit_fail.ko; echo \"insmod status $?\"; {fail}; rmmod kunit_fail; "
                              "echo \"rmmod status $?\"")
+    for example in EXAMPLE_SUITES:
+        guest.step(f"kunit-{example}", f"insmod /kunit/{example}.ko && rmmod {example}")
     guest.step("kunit-alive", "echo still running; ls /dev/null")
 
 
@@ -53,10 +70,20 @@ def guest_checks(results, kernel, guest):
     name = kernel.name
     log = guest.dmesg("kunit-misc").splitlines()
     lines, passed, failed, _, _ = parse_ktap(log)
-    results.check(f"{name}: rust_misc's in-kernel suite prints KTAP version 1 as KUnit does", lines == MISC_KTAP,
+    results.check(f"{name}: rust_misc's in-kernel suite prints KTAP version 1 as KUnit does",
+                  lines == ktap_header(kernel, 1) + MISC_KTAP,
                   "\n".join(lines) or tail(guest.dmesg("kunit-misc")))
-    results.figure("in-kernel tests passed", len(passed) if not failed else 0)
+    passed_here = len(passed) if not failed else 0
     out = guest.output("kunit-misc")
+    registry_checks(results, kernel, guest)
+    for example, marker in EXAMPLE_SUITES.items():
+        example_log = guest.dmesg(f"kunit-{example}").splitlines()
+        _, passed, failed, _, bad = parse_ktap(example_log)
+        results.check(f"{name}: the {example} example's in-kernel suite passes", guest.status(f"kunit-{example}") == 0
+                      and marker.decode() in passed and not failed and not bad, tail("\n".join(example_log)))
+        passed_here += len(passed) if not failed else 0
+    results.figure("in-kernel tests passed", passed_here)
+    counted[name] = passed_here
     results.check(f"{name}: rust_misc loads after its tests and unloads",
                   "insmod status 0" in out and "rmmod status 0" in out and
                   any("registered /dev/rust_misc" in l for l in log), out)
@@ -80,10 +107,17 @@ def guest_checks(results, kernel, guest):
         "    ok 5 skipped # SKIP not on this machine",
         "    ok 6 passes_after_failures",
         "# kunit_fail: pass:2 fail:3 skip:1 total:6",
-        "not ok 1 kunit_fail",
-        "ok 2 kunit_fail_second",
     ]
+    # The suites' own results, after their tests. Their numbers and order are the runner's: the
+    # module's list for kmod-rs's runner, the section's order for the kernel's KUnit.
+    suite_results = [next((i for i, t in enumerate(texts) if re.fullmatch(p, t)), None)
+                     for p in (r"not ok \d+ kunit_fail", r"ok \d+ kunit_fail_second")]
     missing = [e for e in expected if e not in texts]
+    stats = texts.index(expected[-1]) if expected[-1] in texts else None
+    if None in suite_results:
+        missing.append("the suites' results (not ok N kunit_fail, ok N kunit_fail_second)")
+    elif stats is not None and suite_results[0] < stats:
+        missing.append("kunit_fail's result after its statistics")
     in_order = not missing and [texts.index(e) for e in expected] == sorted(texts.index(e) for e in expected)
     results.check(f"{name}: failing in-kernel tests are reported with file:line and values, in order",
                   in_order, f"missing: {missing}\n{tail(log, 40)}")
@@ -98,15 +132,38 @@ def guest_checks(results, kernel, guest):
     init = next((i for i, t in enumerate(texts) if "kunit_fail: init ran after the tests" in t), None)
     results.check(f"{name}: failing tests leave the module to initialise fully, after them, and unload",
                   "insmod status 0" in out and "rmmod status 0" in out and init is not None
-                  and init > texts.index("ok 2 kunit_fail_second") and "kunit_fail: unloaded" in texts[-1],
+                  and None not in suite_results and init > max(suite_results)
+                  and "kunit_fail: unloaded" in texts[-1],
                   out + "\n" + tail(log, 6))
     results.check(f"{name}: failing tests neither BUG() nor warn, and the kernel keeps running",
                   not SPLAT.search(log) and "still running" in guest.output("kunit-alive"),
                   "\n".join(l for l in log.splitlines() if SPLAT.search(l)) or guest.output("kunit-alive"))
 
 
+def registry_checks(results, kernel, guest):
+    """Where KUnit is built in, the suites are registered with it: its debugfs results of the
+    loaded module show what it ran, failures and skips included (kunit_set_failure and
+    kunit_mark_skipped reached it). Elsewhere no KUnit has them: kmod-rs's runner ran them."""
+    misc, fail = guest.output("kunit-misc"), guest.output("kunit-fail")
+    if not kunit_runs_suites(kernel):
+        results.check(f"{kernel.name}: without KUnit built in, no KUnit has the suites (kmod-rs's runner ran them)",
+                      "kunit/rust_misc_ring/results" in misc and "No such file" in misc, misc)
+        return
+    _, passed, failed, _, _ = parse_ktap(misc.splitlines())
+    results.check(f"{kernel.name}: rust_misc's suite is registered with the kernel's KUnit, which ran it "
+                  "(its debugfs results)", sorted(passed) == sorted(MISC_TESTS) and not failed, misc)
+    _, passed, failed, skipped, bad = parse_ktap(fail.splitlines())
+    results.check(f"{kernel.name}: KUnit's results of the failing suites have the failures and the skip",
+                  (sorted(passed), sorted(failed), skipped, bad) ==
+                  (["only_passes", "passes", "passes_after_failures"], ["assert_fails", "eq_fails", "returns_err"],
+                   ["skipped"], ["kunit_fail"]), fail)
+
+
 def after_kernels(results, kernels):
-    """scripts/test-module, once passing and once failing, on one kernel (6.1 where tested)."""
+    """The count of in-kernel tests by kernel; scripts/test-module, once passing and once failing,
+    on one kernel (6.1 where tested)."""
+    if counted:
+        results.note("in-kernel tests of the examples passed: " + ", ".join(f"{k}: {n}" for k, n in counted.items()))
     if not kernels:
         return
     kernel = next((k for k in kernels if k.name == "6.1"), kernels[0])

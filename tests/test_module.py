@@ -37,17 +37,32 @@ class LocalKernel(Kernel):
         self.read_configuration()
 
 
+def kunit_runs_suites(kernel):
+    """Whether the kernel's own KUnit runs a module's suites (built in), rather than kmod-rs's
+    runner (kernel::kunit)."""
+    return kernel.enabled("CONFIG_KUNIT")
+
+
+def ktap_header(kernel, suites):
+    """The top-level lines of the KTAP a module's `suites` print when it loads: kmod-rs's runner
+    prints them; 6.1's KUnit (the debug kernel's) prints each suite's own lines without them."""
+    return [] if kunit_runs_suites(kernel) else ["KTAP version 1", f"1..{suites}"]
+
+
 def parse_ktap(log_lines):
     """The KTAP lines of the kernel log and the tests in them: (lines, passed, failed, skipped,
     failed suites). As in KTAP (and kunit_tool), a line that is not KTAP inside a run, such as
     what a test printed, is not part of the results and does not end them; a run ends with the
-    last top-level result its plan announced."""
+    last top-level result its plan announced. A suite's own header outside a run starts a run
+    of that one suite (6.1's KUnit prints a module's suites so)."""
     lines, passed, failed, skipped, bad_suites = [], [], [], [], []
     inside, planned, results = False, None, 0
     for raw in log_lines:
         line = message_text(raw)
         if line == "KTAP version 1":
             inside, planned, results = True, None, 0
+        elif line == "    KTAP version 1" and not inside:
+            inside, planned, results = True, 1, 0
         if not inside or not line.startswith(("KTAP", "1..", "ok ", "not ok ", "# ", "    ")):
             continue
         lines.append(line)

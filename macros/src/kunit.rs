@@ -83,7 +83,25 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> Result<TokenStream> {
             generated,
             "#[doc(hidden)] fn __kunit_case_{name}() -> bool {{ ::kernel::kunit::is_test_result_ok({name}()) }}"
         );
+        // The case's function for the kernel's KUnit, where it runs the suite.
+        let _ = writeln!(
+            generated,
+            "#[doc(hidden)] #[allow(dead_code)] unsafe extern \"C\" fn __kunit_run_{name}(test: *mut ::kernel::bindings::kunit) {{\n\
+             // SAFETY: KUnit calls a case's function with its test, alive for the call.\n\
+             unsafe {{ ::kernel::kunit::run_case(test, c\"{name}\", __kunit_case_{name}) }} }}"
+        );
     }
+    // The suite for the kernel's KUnit: registered where it is built in, else unused.
+    let _ = write!(
+        generated,
+        "#[doc(hidden)] #[allow(dead_code)] static mut __KUNIT_CASES: [::kernel::bindings::kunit_case; {}] = [",
+        names.len() + 1
+    );
+    for name in &names {
+        let _ = write!(generated, "::kernel::kunit::kunit_case(c\"{name}\", __kunit_run_{name}),");
+    }
+    let _ = writeln!(generated, "::kernel::kunit::kunit_case_null()];");
+    let _ = writeln!(generated, "::kernel::kunit_unsafe_test_suite!({suite}, __KUNIT_CASES);");
     let _ = write!(
         generated,
         "/// The suite `{suite}`, for the `kunit_tests` key of `module!` or `kernel::kunit::run_suites`.\n\

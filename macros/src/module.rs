@@ -120,7 +120,7 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
     } else {
         let suites: Vec<String> =
             info.kunit_tests.iter().map(|p| format!("&super::{p}::KUNIT_SUITE")).collect();
-        format!("#[cfg(feature = \"kunit\")] ::kernel::kunit::run_suites(&[{}]);", suites.join(", "))
+        format!("#[cfg(feature = \"kunit\")] ::kernel::kunit::run_at_load(&[{}]);", suites.join(", "))
     };
     let mut code = modinfo(&entries);
     let mut splices = params::Splices::default();

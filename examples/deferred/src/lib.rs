@@ -19,6 +19,7 @@ module! {
     authors: ["kmod-rs developers"],
     description: "A periodic timer, the work item it queues and a kernel thread",
     license: "GPL",
+    kunit_tests: [tests],
 }
 
 /// How often the timer fires.
@@ -54,6 +55,21 @@ impl PinnedDrop for Stats {
             summary.last_ticks,
             self.thread_loops.load(Ordering::Relaxed),
         );
+    }
+}
+
+impl Stats {
+    /// Counts from zero, from now.
+    fn new() -> Result<Arc<Stats>> {
+        Arc::pin_init(
+            pin_init!(Stats {
+                ticks: AtomicU64::new(0),
+                thread_loops: AtomicU64::new(0),
+                summary <- new_mutex!(Summary { runs: 0, last_ticks: 0 }, "deferred_summary"),
+                start: jiffies(),
+            }),
+            GFP_KERNEL,
+        )
     }
 }
 
@@ -119,15 +135,7 @@ struct Deferred {
 
 impl kernel::Module for Deferred {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let stats = Arc::pin_init(
-            pin_init!(Stats {
-                ticks: AtomicU64::new(0),
-                thread_loops: AtomicU64::new(0),
-                summary <- new_mutex!(Summary { runs: 0, last_ticks: 0 }, "deferred_summary"),
-                start: jiffies(),
-            }),
-            GFP_KERNEL,
-        )?;
+        let stats = Stats::new()?;
         let shared = stats.clone();
         let aggregate = Arc::pin_init(
             pin_init!(Aggregate { stats: shared, work <- new_work!("deferred_aggregate") }),
@@ -162,5 +170,36 @@ impl Drop for Deferred {
         // for it after this, and whichever drops the statistics last prints them.
         drop(self.ticker.take());
         drop(self.thread.take());
+    }
+}
+
+/// In-kernel tests (`make KUNIT=1`), run when the module loads, before `init`.
+#[kernel::kunit_tests(deferred)]
+mod tests {
+    use super::*;
+
+    /// The work item, queued once, runs on the module's queue and records what the timer
+    /// counted.
+    #[test]
+    fn aggregate_records_the_ticks() -> Result {
+        let stats = Stats::new()?;
+        stats.ticks.store(7, Ordering::Relaxed);
+        let shared = stats.clone();
+        let aggregate = Arc::pin_init(
+            pin_init!(Aggregate { stats: shared, work <- new_work!("deferred_test") }),
+            GFP_KERNEL,
+        )?;
+        assert!(workqueue::system().enqueue(aggregate).is_ok());
+        // It runs in process context, soon: wait for it, a second at most.
+        for _ in 0..1000 {
+            if stats.summary.lock().runs > 0 {
+                break;
+            }
+            time::msleep(1);
+        }
+        let summary = stats.summary.lock();
+        assert_eq!(summary.runs, 1);
+        assert_eq!(summary.last_ticks, 7);
+        Ok(())
     }
 }
