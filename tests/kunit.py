@@ -161,7 +161,7 @@ def registry_checks(results, kernel, guest):
 
 def after_kernels(results, kernels):
     """The count of in-kernel tests by kernel; scripts/test-module, once passing and once failing,
-    on one kernel (6.1 where tested)."""
+    on one kernel (6.1 where tested), and given that kernel as a build tree and an image."""
     if counted:
         results.note("in-kernel tests of the examples passed: " + ", ".join(f"{k}: {n}" for k, n in counted.items()))
     if not kernels:
@@ -177,3 +177,12 @@ def after_kernels(results, kernels):
     results.check(f"{kernel.name}: scripts/test-module fails on a failing test, naming file, line and values",
                   status != 0 and "not ok 2 eq_fails" in out and "double(*boxed) == 42" in out and
                   f"src/lib.rs:{line_of('assert_eq!(double(*boxed), 41)')}" in out and ": FAIL" in out, tail(out))
+    # A kernel outside the matrix (--kdir, --image) is built for with the host's toolchain.
+    what = f"{kernel.name}: scripts/test-module with --kdir and --image (a kernel outside the matrix) passes"
+    if kernel.userland is not None:
+        results.skip(what, "the kernel's modules are built in its own userland, --kdir builds on the host")
+        return
+    status, out = run(["nice", "-n", "19", script, str(ROOT / "examples/rust_misc"), "--kdir", str(kernel.kdir),
+                       "--image", str(kernel.dir / "vmlinuz")])
+    results.check(what, status == 0 and re.search(
+        r"test-module: rust_misc on \S+ \(.*\): 5 passed, 0 failed, 0 skipped: PASS", out), tail(out))
