@@ -108,18 +108,6 @@ impl BStr {
 /// let s = CString::try_from_fmt(fmt!("{}", b_str!("tab\there \"🦀\"\x7f")))?;
 /// assert_eq!(s.to_bytes(), b"tab\\there \"\\xf0\\x9f\\xa6\\x80\"\\x7f");
 /// ```
-/// Writes `bytes` as text, each invalid UTF-8 sequence replaced by `U+FFFD` (as
-/// `String::from_utf8_lossy` does, without allocating).
-pub(crate) fn write_lossy(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
-    for chunk in bytes.utf8_chunks() {
-        f.write_str(chunk.valid())?;
-        if !chunk.invalid().is_empty() {
-            f.write_str("\u{fffd}")?;
-        }
-    }
-    Ok(())
-}
-
 impl fmt::Display for BStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write_escaped(f, false)
@@ -331,4 +319,16 @@ impl fmt::Debug for CString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
     }
+}
+
+/// Writes `bytes` as text, each invalid UTF-8 sequence replaced by `U+FFFD` (as
+/// `String::from_utf8_lossy` does, without allocating).
+pub(crate) fn write_lossy(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
+    for chunk in bytes.utf8_chunks() {
+        f.write_str(chunk.valid())?;
+        if !chunk.invalid().is_empty() {
+            f.write_str("\u{fffd}")?;
+        }
+    }
+    Ok(())
 }
