@@ -246,6 +246,29 @@ fn print_stats(name: &str, passed: usize, failed: usize, skipped: usize) {
     }
 }
 
+/// How a test ended.
+enum Outcome {
+    Passed,
+    Failed,
+    Skipped(&'static CStr),
+}
+
+/// Runs the test `run`, named `name`, as the running test (the one its assertions report).
+fn run_test(name: &'static CStr, run: fn() -> bool) -> Outcome {
+    CURRENT.store(name.as_ptr().cast_mut(), Ordering::Relaxed);
+    STATUS.store(RUNNING, Ordering::Relaxed);
+    let returned_ok = run();
+    let outcome = match STATUS.load(Ordering::Relaxed) {
+        RUNNING if returned_ok => Outcome::Passed,
+        // SAFETY: `SKIP_REASON` only ever holds pointers of `&'static CStr`s.
+        SKIPPED => Outcome::Skipped(unsafe { CStr::from_ptr(SKIP_REASON.load(Ordering::Relaxed)) }),
+        // A failed assertion, or an `Err`: both reported already.
+        _ => Outcome::Failed,
+    };
+    CURRENT.store(c"".as_ptr().cast_mut(), Ordering::Relaxed);
+    outcome
+}
+
 /// Runs one suite as test `number` of the top level; returns its counts.
 fn run_suite(number: usize, suite: &Suite) -> Totals {
     let name = text(suite.name);
@@ -254,28 +277,22 @@ fn run_suite(number: usize, suite: &Suite) -> Totals {
     info(format_args!("    1..{}", suite.cases.len()));
     let mut totals = Totals::default();
     for (i, case) in suite.cases.iter().enumerate() {
-        CURRENT.store(case.name.as_ptr().cast_mut(), Ordering::Relaxed);
-        STATUS.store(RUNNING, Ordering::Relaxed);
-        let returned_ok = (case.run)();
         let case_name = text(case.name);
-        match STATUS.load(Ordering::Relaxed) {
-            RUNNING if returned_ok => {
+        match run_test(case.name, case.run) {
+            Outcome::Passed => {
                 totals.passed += 1;
                 info(format_args!("    ok {} {case_name}", i + 1));
             }
-            SKIPPED => {
+            Outcome::Skipped(reason) => {
                 totals.skipped += 1;
-                // SAFETY: `SKIP_REASON` only ever holds pointers of `&'static CStr`s.
-                let reason = unsafe { CStr::from_ptr(SKIP_REASON.load(Ordering::Relaxed)) };
                 info(format_args!("    ok {} {case_name} # SKIP {}", i + 1, text(reason)));
             }
-            _ => {
+            Outcome::Failed => {
                 totals.failed += 1;
                 info(format_args!("    not ok {} {case_name}", i + 1));
             }
         }
     }
-    CURRENT.store(c"".as_ptr().cast_mut(), Ordering::Relaxed);
     print_stats(name, totals.passed, totals.failed, totals.skipped);
     // As KUnit: a suite fails if a test failed, and is skipped if every test was.
     if totals.failed > 0 {

@@ -8,10 +8,9 @@
 //! `CONFIG_KUNIT` off or `m`) these items are built but not placed, and this crate's runner runs
 //! the suites.
 
-use super::{CURRENT, RUNNING, SKIPPED, SKIP_REASON, STATUS};
+use super::{run_test, Outcome};
 use crate::bindings;
 use core::ffi::{c_char, CStr};
-use core::sync::atomic::Ordering;
 
 /// A KUnit test case named `name` that KUnit runs by calling `run_case` (C's `KUNIT_CASE()`).
 ///
@@ -139,21 +138,11 @@ macro_rules! kunit_unsafe_test_suite {
 /// `test` is the `struct kunit` KUnit passed to the case's function, alive for this call.
 #[doc(hidden)]
 pub unsafe fn run_case(test: *mut bindings::kunit, name: &'static CStr, run: fn() -> bool) {
-    CURRENT.store(name.as_ptr().cast_mut(), Ordering::Relaxed);
-    STATUS.store(RUNNING, Ordering::Relaxed);
-    let returned_ok = run();
-    match STATUS.load(Ordering::Relaxed) {
-        RUNNING if returned_ok => {}
-        SKIPPED => {
-            // SAFETY: `test` is KUnit's (the caller's guarantee); `SKIP_REASON` only ever holds
-            // pointers of `&'static CStr`s.
-            unsafe { bindings::kunit_mark_skipped(test, SKIP_REASON.load(Ordering::Relaxed)) };
-        }
-        // A failed assertion, or an `Err`: both reported already.
-        _ => {
-            // SAFETY: `test` is KUnit's (the caller's guarantee).
-            unsafe { bindings::kunit_set_failure(test) };
-        }
+    match run_test(name, run) {
+        Outcome::Passed => {}
+        // SAFETY: `test` is KUnit's (the caller's guarantee); the reason is a C string.
+        Outcome::Skipped(reason) => unsafe { bindings::kunit_mark_skipped(test, reason.as_ptr()) },
+        // SAFETY: `test` is KUnit's (the caller's guarantee).
+        Outcome::Failed => unsafe { bindings::kunit_set_failure(test) },
     }
-    CURRENT.store(c"".as_ptr().cast_mut(), Ordering::Relaxed);
 }
