@@ -11,9 +11,10 @@ use crate::bindings;
 /// Declares Rust functions that fire tracepoints defined in C, one per tracepoint, named after it.
 ///
 /// Each function first reads the tracepoint's static key (one load, where C's `trace_<name>()`
-/// has a branch the kernel patches) and calls the C side only when a probe is attached. The argument types must be those of the
-/// tracepoint's `TP_PROTO` (a mismatch is undefined behaviour, hence `unsafe fn`). Where the
-/// kernel has no tracepoints (`CONFIG_TRACEPOINTS` off), the functions do nothing.
+/// has a branch the kernel patches) and calls the C side only when a probe is attached. The
+/// argument types must be those of the tracepoint's `TP_PROTO` (a mismatch is undefined
+/// behaviour, hence `unsafe fn`). Where the kernel has no tracepoints (`CONFIG_TRACEPOINTS`
+/// off), the functions do nothing.
 ///
 /// Not run as a doc example: the tracepoint must come from a C file of the module.
 ///

@@ -46,7 +46,8 @@ macro_rules! scalars {
     )*};
 }
 
-// On the 64-bit targets (x86_64, aarch64), C's `long` is 64 bits: `i64` and `isize` use the kernel's `long` operations.
+// On the 64-bit targets (x86_64, aarch64), C's `long` is 64 bits: `i64` and `isize` use the
+// kernel's `long` operations.
 const _: () = assert!(size_of::<core::ffi::c_long>() == 8);
 
 scalars! {

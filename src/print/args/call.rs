@@ -28,7 +28,8 @@ macro_rules! c_var_args {
     )*};
 }
 
-// `c_long` and `c_longlong` are both `i64` on the 64-bit targets, x86_64 and aarch64 (and their unsigned twins `u64`).
+// `c_long` and `c_longlong` are both `i64` on the 64-bit targets, x86_64 and aarch64 (and their
+// unsigned twins `u64`).
 c_var_args!(c_int, c_uint, c_long, c_ulong, *const c_char);
 
 /// The list type `(((), A), B)` of `A B`, or the pattern of names.

@@ -16,7 +16,8 @@ macro_rules! integers {
     )*};
     (@one $ty:ty, $k:ident, $spec:literal, $c:ty, |$v:ident| $arg:expr, |$w:ident| $value:expr) => {
         // SAFETY: the conversion reads one `$c` (`int`, `long` or `long long`, signed or not as
-        // the conversion says), which is what `push` adds. On the 64-bit targets (x86_64, aarch64) `long` is 64 bits.
+        // the conversion says), which is what `push` adds. On the 64-bit targets (x86_64,
+        // aarch64) `long` is 64 bits.
         unsafe impl Conversion<$k> for $ty {
             const SPEC: &'static [u8] = $spec;
             type Pushed<P> = (P, $c);
