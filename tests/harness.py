@@ -97,16 +97,15 @@ class Kernel:
         self.read_configuration()
 
     def read_configuration(self):
-        """The kernel's .config, and its architecture: another architecture's kernel
-        (scripts/kernel writes `arch`; scripts/boot reads it) is cross-built, as Debian documents."""
-        arch = self.dir / "arch"
-        self.arch = arch.read_text().strip() if arch.exists() else "x86"
-        self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
+        """The kernel's .config, and its architecture from it: another architecture's kernel is
+        cross-built, as Debian documents (scripts/boot reads the same from the `arch` file)."""
         self.config = {}
         for line in (self.kdir / ".config").read_text().splitlines():
             if line.startswith("CONFIG_") and "=" in line:
                 key, value = line.split("=", 1)
                 self.config[key] = value.strip('"')
+        self.arch = "arm64" if self.enabled("CONFIG_ARM64") else "x86"
+        self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
 
     def run(self, cmd, cwd, env=None):
         """Runs `cmd` in `cwd` where this kernel's modules are built: on the host, or in the
