@@ -15,6 +15,10 @@ FAIL_SOURCE = ROOT / "tests/modules/kunit_fail/src/lib.rs"
 # In-kernel tests of the examples that passed, by kernel, for the summary.
 counted = {}
 
+# What kunit_fail's two suites report: (passed, failed, skipped, failed suites).
+FAIL_RESULTS = (["only_passes", "passes", "passes_after_failures"], ["assert_fails", "eq_fails", "returns_err"],
+                ["skipped"], ["kunit_fail"])
+
 # The other examples with suites: {module: the name of one of its tests}.
 EXAMPLE_SUITES = {"deferred": b"aggregate_records_the_ticks"}
 
@@ -123,9 +127,8 @@ def guest_checks(results, kernel, guest):
                   in_order, f"missing: {missing}\n{tail(log, 40)}")
     _, passed, failed, skipped, bad = parse_ktap(log.splitlines())
     results.check(f"{name}: the KTAP reader goes on past a test's own output, to the last suite",
-                  (sorted(passed), sorted(failed), skipped, bad) ==
-                  (["only_passes", "passes", "passes_after_failures"], ["assert_fails", "eq_fails", "returns_err"],
-                   ["skipped"], ["kunit_fail"]) and "printed by a test" in log, f"{passed} {failed} {skipped} {bad}")
+                  (sorted(passed), sorted(failed), skipped, bad) == FAIL_RESULTS and "printed by a test" in log,
+                  f"{passed} {failed} {skipped} {bad}")
     results.check(f"{name}: a failed assertion returns from its test (nothing after it runs)",
                   not any("not reached" in t for t in texts), log)
     out = guest.output("kunit-fail")
@@ -154,9 +157,7 @@ def registry_checks(results, kernel, guest):
                   "(its debugfs results)", sorted(passed) == sorted(MISC_TESTS) and not failed, misc)
     _, passed, failed, skipped, bad = parse_ktap(fail.splitlines())
     results.check(f"{kernel.name}: KUnit's results of the failing suites have the failures and the skip",
-                  (sorted(passed), sorted(failed), skipped, bad) ==
-                  (["only_passes", "passes", "passes_after_failures"], ["assert_fails", "eq_fails", "returns_err"],
-                   ["skipped"], ["kunit_fail"]), fail)
+                  (sorted(passed), sorted(failed), skipped, bad) == FAIL_RESULTS, fail)
 
 
 def after_kernels(results, kernels):
