@@ -26,7 +26,15 @@ static void *watchdog(void *arg)
 	(void)arg;
 	for (;;) {
 		sleep_ms(50);
-		if (deadline_ms && now_ms() > deadline_ms) {
+		/*
+		 * The clock first, then one read of the deadline: a deadline still set after the
+		 * clock was read belongs to a check that was running then, so a check that ends (and
+		 * clears it) while this thread is preempted is never taken for one that hung.
+		 */
+		long now = now_ms();
+		long deadline = deadline_ms;
+
+		if (deadline && now > deadline) {
 			printf("FAIL %s: timed out (blocked?)\n", current_test);
 			fflush(stdout);
 			_exit(3);
