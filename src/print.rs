@@ -237,13 +237,16 @@ pub fn call_printk_cont(args: fmt::Arguments<'_>) {
 }
 
 /// The location part of a panic message: printk formats the line and column itself.
+#[cfg(target_os = "none")]
 const PANIC_AT_TAIL: &[u8] = b"%s: panicked at %.*s:%u:%u: \0";
+#[cfg(target_os = "none")]
 const PANIC_AT: [u8; 2 + PANIC_AT_TAIL.len()] = format(bindings::KERN_EMERG, PANIC_AT_TAIL);
 
 /// Prints a panic at `KERN_EMERG`: `<prefix>: panicked at <file>:<line>:<column>: <message>`.
 ///
 /// The location goes through printk's own `%u`, and a message without arguments is copied as
 /// is, so a module pulls in `core::fmt` only if its own code formats something.
+#[cfg(target_os = "none")]
 pub(crate) fn print_panic(
     prefix: &CStr,
     file: &str,
