@@ -4,7 +4,11 @@
 #
 #     make [KDIR=/lib/modules/<release>/build] [RUSTC=... CARGO=...]   build <module>.ko
 #     make clean
+#     make sign [MOK_KEY=... MOK_CERT=...]   build <module>.ko signed with the key pair (by
+#                                            default DKMS's, /var/lib/dkms/mok.key and mok.pub)
+#     make dkms [DKMS_OUT=dkms]              a DKMS source tree in DKMS_OUT/<module>-<version>
 
+kmod-rs-kbuild := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 release := $(shell uname -r)
 running-kdir := /lib/modules/$(release)/build
 KDIR ?= $(running-kdir)
@@ -42,5 +46,36 @@ all:
 clean:
 	$(check)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(DKMS_OUT)
 
-.PHONY: all clean
+# The module, as the Kbuild file's obj-m names it.
+module := $(shell sed -n 's/^obj-m[[:space:]]*:*=[[:space:]]*\([^[:space:]]*\)\.o.*/\1/p' Kbuild 2>/dev/null)
+
+# Signing as DKMS signs for Secure Boot: the kernel's sign-file, with the hash the kernel checks.
+MOK_KEY ?= /var/lib/dkms/mok.key
+MOK_CERT ?= /var/lib/dkms/mok.pub
+sign-config = $(shell sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' $(KDIR)/.config 2>/dev/null)
+sign-problem = $(strip $(if $(sign-config),,KDIR $(KDIR): the kernel checks no module signatures \
+		(CONFIG_MODULE_SIG is not set)$(comma) there is nothing to sign for)\
+	$(if $(wildcard $(KDIR)/scripts/sign-file),,KDIR $(KDIR) has no scripts/sign-file \
+		(Debian: it comes with linux-kbuild-<version>$(comma) with the headers))\
+	$(foreach f,$(MOK_KEY) $(MOK_CERT),$(if $(wildcard $(f)),,$(f) does not exist; set MOK_KEY= and \
+		MOK_CERT= to the private key (PEM) and certificate (DER or PEM) of a key the kernel \
+		trusts (DKMS makes /var/lib/dkms/mok.key and mok.pub$(comma) enrolled with \
+		`mokutil --import /var/lib/dkms/mok.pub`))))
+
+# A fresh link each time: sign-file appends a signature, it does not replace one.
+sign:
+	$(check)
+	$(if $(sign-problem),$(error $(sign-problem)))
+	rm -f $(module).ko
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-args) modules
+	$(KDIR)/scripts/sign-file $(sign-config) $(MOK_KEY) $(MOK_CERT) $(module).ko
+	@echo "  SIGN    $(module).ko ($(sign-config), $(MOK_CERT))"
+
+DKMS_OUT ?= dkms
+dkms:
+	$(if $(module),,$(error Kbuild: no obj-m := <module>.o line))
+	$(kmod-rs-kbuild)/dkms-tree $(CURDIR) $(module) $(abspath $(DKMS_OUT))
+
+.PHONY: all clean sign dkms

@@ -32,6 +32,7 @@ import time
 
 import bench_smoke
 import deferred
+import dkms
 import doctests
 import foundation
 import hardening
@@ -49,7 +50,7 @@ import codegen
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug",
            "6.1-arm64"]
 SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kunit, doctests, kernel_rust, upstream_samples,
-          shipping, hardening, bench_smoke]
+          shipping, dkms, hardening, bench_smoke]
 
 
 def hooks(name):
