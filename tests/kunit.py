@@ -20,7 +20,8 @@ FAIL_RESULTS = (["only_passes", "passes", "passes_after_failures"], ["assert_fai
                 ["skipped"], ["kunit_fail"])
 
 # The other examples with suites: {module: the name of one of its tests}.
-EXAMPLE_SUITES = {"deferred": b"aggregate_records_the_ticks"}
+EXAMPLE_SUITES = {"deferred": b"aggregate_records_the_ticks", "hello": b"greetings_are_bounded",
+                  "params": b"weights_sum_does_not_overflow"}
 
 # The KTAP examples/rust_misc prints, line for line.
 MISC_TESTS = ["starts_empty", "fifo_order", "wraps_around_the_end", "limit_bounds_the_space", "clear_empties"]

@@ -9,6 +9,8 @@ from harness import ROOT, compile_checks, message_text, run, scratch_crate, tail
 MODULES = ["examples/params", "tests/modules/param_test", "tests/c_modules/param_c"]
 
 PARAMS = "/sys/module/param_test/parameters"
+# Four weights whose sum overflows an i32 (the params example sums them as i64).
+WIDE_WEIGHTS = ",".join([str(2**31 - 1)] * 4)
 
 # param_test's parameters: modinfo type, description, sysfs mode (None: no file), the default as
 # sysfs shows it and as the module prints it.
@@ -231,10 +233,10 @@ def built(results, kernel, modules):
     if "hello" in modules:
         descriptions = modinfo(modules["hello"].ko, "parm")
         results.check(f"{name}: hello modinfo parm greetings",
-                      descriptions.get("greetings") == "How many times to say hello (uint)", descriptions)
+                      descriptions.get("greetings") == "How many times to say hello (at most 10) (uint)", descriptions)
     if "params" in modules:
         descriptions = modinfo(modules["params"].ko, "parm")
-        expected = {"count": "How many times to greet (uint)", "greeting": "The greeting (charp)",
+        expected = {"count": "How many times to greet (at most 10) (uint)", "greeting": "The greeting (charp)",
                     "weights": "Up to four weights, comma-separated (array of int)",
                     "verbose": "Also print the weights' sum (load time only) (bool)"}
         results.check(f"{name}: params example modinfo parm lines", descriptions == expected, descriptions)
@@ -294,10 +296,14 @@ def guest_steps(guest, modules, kernel):
                    f"{list_params(example)}")
         guest.step("params-example-write", f"echo 5 > {example}/count && printf bye > {example}/greeting && "
                    f"echo 7 > {example}/weights && rmmod params")
+        guest.step("params-example-extremes", f"insmod /params.ko count=4000000000 weights={WIDE_WEIGHTS} verbose "
+                   "&& rmmod params")
     if "hello" in modules:
         hello = "/sys/module/hello/parameters"
         guest.step("hello-default-greetings", f"insmod /hello.ko && {list_params(hello)}; rmmod hello")
         guest.step("hello-greetings", f"insmod /hello.ko greetings=3 && {list_params(hello)}; rmmod hello")
+        guest.step("hello-many-greetings", f"insmod /hello.ko greetings=4000000000 && {list_params(hello)}; "
+                   "rmmod hello")
 
 
 def guest_checks(results, kernel, guest):
@@ -437,12 +443,17 @@ def example_checks(results, name, guest):
     log = guest.dmesg("params-example-write")
     results.check(f"{name}: params example sees sysfs writes at unload",
                   "params: unloading: greeting=bye count=5 weights=[7]" in log, tail(log, 8))
+    log = guest.dmesg("params-example-extremes")
+    results.check(f"{name}: params example greets at most 10 times and sums four i32::MAX weights without wrapping",
+                  f"params: loaded: the weights add up to {4 * (2**31 - 1)}" in log
+                  and log.count("params: hello #") == 10, tail(log, 14))
 
 
 def hello_checks(results, name, guest):
-    for step, count in (("hello-default-greetings", 1), ("hello-greetings", 3)):
+    for step, count, said in (("hello-default-greetings", 1, 1), ("hello-greetings", 3, 3),
+                              ("hello-many-greetings", 4000000000, 10)):
         log = guest.dmesg(step)
         files = parse_listing(guest.output(step))
-        results.check(f"{name}: hello with greetings={count} says hello {count} time(s)",
-                      log.count("hello: Hello from Rust!") == count and files.get("greetings") == ("444", str(count)),
+        results.check(f"{name}: hello with greetings={count} says hello {said} time(s)",
+                      log.count("hello: Hello from Rust!") == said and files.get("greetings") == ("444", str(count)),
                       f"{files}\n{tail(log, 5)}")

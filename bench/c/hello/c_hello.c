@@ -7,19 +7,20 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <generated/utsrelease.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 
 static unsigned int greetings = 1;
 module_param(greetings, uint, 0444);
-MODULE_PARM_DESC(greetings, "How many times to say hello");
+MODULE_PARM_DESC(greetings, "How many times to say hello (at most 10)");
 
 static int __init c_hello_init(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < greetings; i++)
+	for (i = 0; i < min(greetings, 10U); i++)
 		pr_info("Hello from Rust! (kernel %s)\n", UTS_RELEASE);
 	return 0;
 }
