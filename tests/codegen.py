@@ -34,6 +34,7 @@ class Object:
         objdump = "aarch64-linux-gnu-objdump" if self.arch == "arm64" else "objdump"
         self.insns = []          # (section, address, mnemonic, operands)
         self.func_insns = {}     # (section, function address) -> [(mnemonic, operands)]
+        self.func_addresses = {}  # (section, function address) -> [address of each of those]
         self.labels = {}         # (section, function address) -> the name objdump labels it with
         self.text_relocs = []    # (section, mnemonic of the instruction, type, target)
         self.insn_relocs = {}    # (section, address of the instruction) -> relocation targets
@@ -54,6 +55,7 @@ class Object:
                 self.insns.append((section, int(m.group(1), 16), m.group(2), m.group(3)))
                 if func is not None:
                     self.func_insns.setdefault(func, []).append((m.group(2), m.group(3)))
+                    self.func_addresses.setdefault(func, []).append(last_address)
         self.sections = {}       # index -> name
         self.allocated = set()   # names of the sections loaded into memory (flag A)
         for m in re.finditer(r"^\s*\[\s*(\d+)\] (\S+)\s+\S+(?:\s+[0-9a-f]+){4}\s+(.*)$",
@@ -238,32 +240,55 @@ def a64_bti_on_address_taken(obj):
     return not bad, f"no landing pad at {', '.join(bad[:5])}" if bad else f"{len(found)} address-taken functions"
 
 
+A64_BRANCH_TARGET = re.compile(r"\b([0-9a-f]+) <")
+
+
 def a64_signed_returns(obj):
     """With pointer authentication every function that saves its return address (x30) signs it
     first (`paciasp`), and authenticates it (`autiasp`) after reloading it, before a `ret`. A
-    path that returns without saving x30 (gcc's shrink-wrapped early returns) needs neither.
-    The instructions are read in address order, not along the control flow."""
+    path that returns without saving x30 (a shrink-wrapped early return) needs neither.
+    The instructions are read in address order, not along the control flow, but for a `ret`
+    whose block only branches reach (after an unconditional `b`/`ret`): it is judged by where
+    they come from, unsigned only if every one is before the `paciasp` (LLVM places a
+    shrink-wrapped early return after the signed body)."""
     def x30(ops):
         return re.search(r"\bx30\b", ops.split("[")[0])
 
-    def authenticated(body, ret):
-        for mn, ops in reversed(body[:ret]):
+    def branches_into(body, targets):
+        return [i for i, (mn, ops) in enumerate(body)
+                if (mn == "b" or mn.startswith("b.") or mn in ("cbz", "cbnz", "tbz", "tbnz"))
+                and (m := A64_BRANCH_TARGET.search(ops)) and int(m.group(1), 16) in targets]
+
+    def authenticated(body, addresses, ret, signed_at):
+        for i in range(ret - 1, -1, -1):
+            mn, ops = body[i]
             if mn == "autiasp":
                 return True
             if mn in ("bl", "blr") or mn.startswith("ld") and x30(ops):
                 return False
+            if mn in ("b", "br", "ret"):
+                # Reached by branches only; none is in patched-out code (an `alternative`'s
+                # `b`, a NOP at run time, falls through): read on.
+                sources = branches_into(body, set(addresses[i + 1:ret + 1]))
+                if sources:
+                    return all(s < signed_at for s in sources)
         return True  # x30 is still the caller's
 
     bad, signed = [], 0
     for place, insns in obj.func_insns.items():
         name = obj.labels[place]
         body = _a64_body(insns)
+        addresses = obj.func_addresses[place][len(insns) - len(body):]
         saves = [i for i, (mn, ops) in enumerate(body) if mn in ("stp", "str") and x30(ops)]
         if not saves:
             continue
         signed += 1
-        signs = "paciasp" in [mn for mn, _ in body[:saves[0]]]
-        if not signs or not all(authenticated(body, i) for i, (mn, _) in enumerate(body) if mn == "ret"):
+        mnemonics = [mn for mn, _ in body[:saves[0]]]
+        if "paciasp" not in mnemonics:
+            bad.append(name)
+            continue
+        signed_at = mnemonics.index("paciasp")
+        if not all(authenticated(body, addresses, i, signed_at) for i, (mn, _) in enumerate(body) if mn == "ret"):
             bad.append(name)
     if not signed:
         return True, "no function saves x30 (a module of leaf functions)"

@@ -70,6 +70,28 @@ def codegen_selftest(results):
                   codegen.a64_signed_returns]:
         ok, _ = check(bad)
         results.check(f"host: code-generation check '{check.__name__}' rejects a bad object", not ok)
+    # Returns laid out after a signed body, as LLVM places a shrink-wrapped early return: one
+    # reached before the paciasp passes, one reached from the signed body (x30 not reloaded and
+    # authenticated) does not.
+    returns = """
+        .text
+        early: cbz x0, 2f
+        paciasp
+        stp x29, x30, [sp, #-16]!
+        bl early
+        {branch}
+        ldp x29, x30, [sp], #16
+        autiasp
+        ret
+        1: ret
+        2: ret
+    """
+    for name, branch, expected in [("early", "nop", True), ("late", "cbz x0, 1f", False)]:
+        (work / f"{name}64.s").write_text(returns.format(branch=branch))
+        run([GUEST_CC["arm64"], "-c", f"{name}64.s", "-o", f"{name}64.o"], cwd=work)
+        ok, detail = codegen.a64_signed_returns(codegen.Object(work / f"{name}64.o"))
+        results.check(f"host: 'a64_signed_returns' {'accepts' if expected else 'rejects'} a return placed after "
+                      f"the signed body, reached {'before signing' if expected else 'from it'}", ok == expected, detail)
 
 
 def error_messages(results, toolchain):
