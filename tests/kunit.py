@@ -184,7 +184,9 @@ def after_kernels(results, kernels):
     if kernel.userland is not None:
         results.skip(what, "the kernel's modules are built in its own userland, --kdir builds on the host")
         return
+    # Another architecture's kernel brings its busybox (scripts/kernel fetches one beside it).
+    busybox = ["--busybox", str(kernel.dir / "busybox")] if kernel.arch != "x86" else []
     status, out = run(["nice", "-n", "19", script, str(ROOT / "examples/rust_misc"), "--kdir", str(kernel.kdir),
-                       "--image", str(kernel.dir / "vmlinuz")])
+                       "--image", str(kernel.dir / "vmlinuz"), *busybox])
     results.check(what, status == 0 and re.search(
         r"test-module: rust_misc on \S+ \(.*\): 5 passed, 0 failed, 0 skipped: PASS", out), tail(out))

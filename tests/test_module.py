@@ -24,7 +24,7 @@ SUITE_LINE = re.compile(r"^(ok|not ok) \d+ (\S+)")
 class LocalKernel(Kernel):
     """A kernel given as a build tree and an image instead of a matrix name."""
 
-    def __init__(self, kdir, image, workdir):
+    def __init__(self, kdir, image, workdir, busybox=None):
         self.name = Path(kdir).resolve().name
         self.kdir = Path(kdir).resolve()
         self.dir = workdir
@@ -35,6 +35,14 @@ class LocalKernel(Kernel):
         self.read_configuration()
         # What scripts/kernel writes for a kernel of the matrix, for scripts/boot.
         (workdir / "arch").write_text(f"{self.arch}\n")
+        if self.arch != "x86":
+            # Its initramfs needs a busybox of its architecture, which the host's is not.
+            if busybox is None:
+                raise SystemExit(f"test-module: {self.kdir} is an {self.arch} kernel: give an {self.arch} "
+                                 f"busybox-static for its initramfs with --busybox FILE (Debian: the "
+                                 f"busybox-static:{self.arch} package's bin/busybox)")
+            (workdir / "busybox").unlink(missing_ok=True)
+            (workdir / "busybox").symlink_to(Path(busybox).resolve())
 
 
 def kunit_runs_suites(kernel):
@@ -130,6 +138,7 @@ def main():
     parser.add_argument("--kernel", action="append", default=[], help="a kernel of the matrix (repeatable)")
     parser.add_argument("--kdir", help="a kernel build tree, with --image")
     parser.add_argument("--image", help="the bzImage of the --kdir kernel")
+    parser.add_argument("--busybox", help="for an --kdir kernel of another architecture: a busybox of its own")
     args = parser.parse_args()
     crate = args.crate.resolve()
     if not (crate / "Kbuild").exists():
@@ -143,7 +152,7 @@ def main():
     kernels = [Kernel(name) for name in args.kernel]
     if args.kdir:
         (work / "local").mkdir()
-        kernels.append(LocalKernel(args.kdir, args.image, work / "local"))
+        kernels.append(LocalKernel(args.kdir, args.image, work / "local", args.busybox))
     results = [test_on(kernel, crate, work / kernel.name) for kernel in kernels]
     print(f"test-module: {sum(results)} of {len(results)} kernels passed")
     sys.exit(0 if all(results) else 1)
