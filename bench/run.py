@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmarks: Rust modules against equivalent C modules, built for one kernel and run in one boot.
 
-Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-rounds N] [--boots N] [--smoke]
-                    [--only size,build,runtime]
+Usage: bench/run.py [--kernel NAME] [--rounds N] [--iterations N] [--build-rounds N] [--boots N]
+                    [--icount-boots N] [--smoke] [--only size,build,runtime,instructions]
 
 Measures, for each pair (examples/hello and bench/c/hello, examples/rust_misc and bench/c/misc,
 bench/rust/ops and bench/c/ops):
@@ -10,7 +10,12 @@ bench/rust/ops and bench/c/ops):
   build     clean, second-module, new-crate, incremental and no-change builds, timed
   bindings  bindgen's time and output for kernel-sys
   runtime   read/write/ioctl on the misc devices, printk and kmalloc/kfree through the ops
-            devices, timed in the guest (bench/guest/bench.c); C and Rust take turns
+            devices, timed in the guest (bench/guest/bench.c); C and Rust take turns. Wall time,
+            which moves with the host
+  instructions
+            the same, counted in guest instructions (QEMU's icount: the guest's clock advances by
+            one nanosecond per instruction), which repeat from boot to boot; the targets are on
+            these
 Ratios are C/Rust: 1.0 is parity, above 1.0 Rust is smaller or faster. Prints a Markdown table
 and writes it with results.csv, results.json and ratios.svg to target/bench/.
 """
@@ -41,26 +46,29 @@ CACHE = OUT / "cache"
 PAIRS = [("hello", "examples/hello", "bench/c/hello"), ("misc", "examples/rust_misc", "bench/c/misc"),
          ("ops", "bench/rust/ops", "bench/c/ops")]
 
-# Runtime rows of bench/guest/bench.c: id -> (label, minimum ratio).
+# Runtime rows of bench/guest/bench.c: id -> label.
 RUNTIME = {
-    "write_1": ("write() 1 B", 0.98), "read_1": ("read() 1 B", 0.98),
-    "write_64": ("write() 64 B", 0.98), "read_64": ("read() 64 B", 0.98),
-    "write_4k": ("write() 4 KiB", 0.98), "read_4k": ("read() 4 KiB", 0.98),
-    "stream_64k": ("write()+read() 64 KiB, in 4 KiB pieces", 0.98),
-    "ioctl": ("ioctl() round trip (GET_LEN)", 0.95),
-    "printk": ("pr_info!() / pr_info(), 2 integers", 0.95),
-    "alloc_64": ("KBox / kmalloc+kfree, 64 B", 0.95),
-    "alloc_4k": ("KBox / kmalloc+kfree, 4 KiB", 0.95),
+    "write_1": "write() 1 B", "read_1": "read() 1 B",
+    "write_64": "write() 64 B", "read_64": "read() 64 B",
+    "write_4k": "write() 4 KiB", "read_4k": "read() 4 KiB",
+    "stream_64k": "write()+read() 64 KiB, in 4 KiB pieces",
+    "ioctl": "ioctl() round trip (GET_LEN)",
+    "printk": "pr_info!() / pr_info(), 2 integers",
+    "alloc_64": "KBox / kmalloc+kfree, 64 B",
+    "alloc_4k": "KBox / kmalloc+kfree, 4 KiB",
     # The noise floor: C against itself, on the same device; no target, 1.0 is ideal.
-    "same_read_4k": ("noise floor: C / C, read() 4 KiB", None),
-    "same_stream_64k": ("noise floor: C / C, write()+read() 64 KiB", None),
+    "same_read_4k": "noise floor: C / C, read() 4 KiB",
+    "same_stream_64k": "noise floor: C / C, write()+read() 64 KiB",
 }
+# The lowest C/Rust ratio of guest instructions per operation, on every row but the noise floor.
+# Wall time has no target: under TCG it moves by several percent with the host (see the README).
+INSTRUCTIONS_TARGET = 0.98
 
 
 # --- sizes ---------------------------------------------------------------------------------------
 
 def elf_sections_and_symbols(path):
-    """[(name, flags, size)] of the sections and [(name, section index, size)] of the symbols of
+    """[(name, flags, size)] of the sections and [(name, section index, address, size)] of the symbols of
     a 64-bit little-endian ELF file."""
     data = Path(path).read_bytes()
     shoff, = struct.unpack_from("<Q", data, 0x28)
@@ -76,9 +84,9 @@ def elf_sections_and_symbols(path):
     for h in headers:
         if h[1] == 2:  # SHT_SYMTAB; its string table is sh_link
             for offset in range(h[4], h[4] + h[5], 24):
-                name, info, _, shndx, _, size = struct.unpack_from("<IBBHQQ", data, offset)
+                name, info, _, shndx, value, size = struct.unpack_from("<IBBHQQ", data, offset)
                 if size and (info & 0xF) in (1, 2):  # objects and functions
-                    symbols.append((string(h[6], name), shndx, size))
+                    symbols.append((string(h[6], name), shndx, value, size))
     return sections, symbols
 
 
@@ -117,14 +125,15 @@ def crate_of(symbol, module_crate):
         if crate == "rustc":  # `rust_begin_unwind`: the panic handler of `kernel`
             crate = "kernel"
         return "module" if crate == module_crate else crate
-    if name in ("init_module", "cleanup_module"):
+    if name in ("init_module", "cleanup_module", "kmod_rs_init_module", "kmod_rs_cleanup_module"):
         return "module"
     return "Kbuild (modinfo, versions, ...)"
 
 
-def ko_sizes(ko, rust_crate=None):
-    """Section figures of a .ko, its size as built and stripped of debug information (as
+def ko_sizes(module, rust_crate=None):
+    """Section figures of a module's .ko, its size as built and stripped of debug information (as
     `INSTALL_MOD_STRIP=1` installs it), and the per-crate breakdown of a Rust module."""
+    ko = module.ko
     sections, symbols = elf_sections_and_symbols(ko)
     sizes = {"text": 0, "rodata": 0, "data": 0}
     for name, flags, size in sections:
@@ -132,14 +141,21 @@ def ko_sizes(ko, rust_crate=None):
         if group:
             sizes[group] += size
     stripped = OUT / "stripped.ko"
-    run(["strip", "--strip-debug", "-o", str(stripped), str(ko)])
+    # The binutils of the module's architecture (aarch64-linux-gnu-strip for an arm64 kernel's).
+    prefix = next((a.split("=", 1)[1] for a in module.kernel.cross if a.startswith("CROSS_COMPILE=")), "")
+    status, out = run([f"{prefix}strip", "--strip-debug", "-o", str(stripped), str(ko)])
+    if status != 0:
+        raise RuntimeError(f"{prefix}strip {ko} failed:\n{out}")
     sizes["ko"] = Path(ko).stat().st_size
     sizes["ko_stripped"] = stripped.stat().st_size
     breakdown = {}
     if rust_crate:
-        for name, shndx, size in symbols:
-            if shndx >= len(sections):
+        seen = set()
+        for name, shndx, address, size in symbols:
+            # An alias (init_module of kmod_rs_init_module) names bytes already counted.
+            if shndx >= len(sections) or (shndx, address) in seen:
                 continue
+            seen.add((shndx, address))
             group = section_group(*sections[shndx][:2])
             if group:
                 by_group = breakdown.setdefault(crate_of(name, rust_crate), {"text": 0, "rodata": 0, "data": 0})
@@ -153,8 +169,8 @@ def size_rows(modules):
     rows, breakdowns = [], {}
     for pair, rust_dir, c_dir in PAIRS[:2]:
         rust, c = modules[rust_dir], modules[c_dir]
-        rust_sizes, breakdowns[rust.name] = ko_sizes(rust.ko, rust.name)
-        c_sizes, _ = ko_sizes(c.ko)
+        rust_sizes, breakdowns[rust.name] = ko_sizes(rust, rust.name)
+        c_sizes, _ = ko_sizes(c)
         limit = 0.5 if pair == "misc" else 2 / 3
         for key, label in [("text", "executable sections"), ("rodata", ".rodata*"), ("data", ".data*, .bss"),
                            ("ko_stripped", ".ko stripped of debug info"), ("ko", ".ko as built (with debug info)")]:
@@ -243,7 +259,7 @@ def build_rows(kernel, rounds, smoke):
         figures["clean"][0].append(make(kernel, ws / "c_hello"))
         figures["second"][0].append(make(kernel, ws / "c_misc"))
         if not smoke:
-            for built in target_dir.glob("*/x86_64-unknown-none"):
+            for built in target_dir.glob(f"*/{kernel.rust_target}"):
                 shutil.rmtree(built)
         clean(ws / "hello")
         clean(ws / "rust_misc")
@@ -269,12 +285,12 @@ def build_rows(kernel, rounds, smoke):
     for key, (c, rust) in figures.items():
         label, target, max_rust = labels[key]
         rows.append(row("build", f"build_{key}", label, "s", c[:len(rust)], rust, target, max_rust))
-    return rows, bindgen_rows(target_dir)
+    return rows, bindgen_rows(target_dir, kernel)
 
 
-def bindgen_rows(target_dir):
+def bindgen_rows(target_dir, kernel):
     """bindgen's time (recorded by kernel-sys/build.rs) and output size, from the last build."""
-    outs = sorted(target_dir.glob("*/x86_64-unknown-none/release/build/kernel-sys-*/out/bindgen-seconds"),
+    outs = sorted(target_dir.glob(f"*/{kernel.rust_target}/release/build/kernel-sys-*/out/bindgen-seconds"),
                   key=lambda p: p.stat().st_mtime)
     if not outs:
         raise RuntimeError(f"no bindgen-seconds under {target_dir}: kernel-sys/build.rs did not record it")
@@ -290,14 +306,18 @@ def bindgen_rows(target_dir):
 
 # --- runtime -------------------------------------------------------------------------------------
 
-def runtime_rows(kernel, modules, rounds, iterations, boots):
-    """Runtime rows, from `boots` boots of `rounds` rounds each. Under emulation the figures move
-    with where the modules and their buffers land in memory, which changes from boot to boot: the
-    boots alternate which module of each pair loads first, and their rounds are pooled."""
-    results = {}
+def runtime_rows(kernel, modules, rounds, iterations, boots, icount):
+    """Runtime rows, from `boots` boots of `rounds` rounds each: wall time, or with `icount` guest
+    instructions (the guest's clock counts them). Under emulation wall time moves with where the
+    modules and their buffers land in memory, which changes from boot to boot: the boots
+    alternate which module of each pair loads first, and their rounds are pooled. Each row also
+    keeps every boot's own ratio (`boot_ratios`): instruction counts must repeat from boot to
+    boot."""
+    what = "guest instructions (QEMU icount)" if icount else "wall time"
+    per_boot = []
     for boot in range(boots):
         guest = Guest()
-        guest.add(guest_program("bench", directory=ROOT / "bench/guest"))
+        guest.add(guest_program("bench", directory=ROOT / "bench/guest", arch=kernel.arch))
         names = []
         for pair, rust_dir, c_dir in PAIRS[1:]:
             for directory in (c_dir, rust_dir) if boot % 2 == 0 else (rust_dir, c_dir):
@@ -307,20 +327,31 @@ def runtime_rows(kernel, modules, rounds, iterations, boots):
         # The kernel log fills with the printk rows' messages: emptied here rather than printed.
         guest.step("bench", f"/bench {rounds} {iterations}; status=$?; dmesg -c >/dev/null; exit $status")
         guest.step("unload", " && ".join(f"rmmod {name}" for name in names))
-        say(f"runtime: boot {boot + 1} of {boots} of {kernel.name} under QEMU (one CPU, console quiet): "
+        say(f"runtime, {what}: boot {boot + 1} of {boots} of {kernel.name} under QEMU (one CPU, console quiet): "
             f"{rounds} rounds of {iterations} iterations, C and Rust taking turns")
         timeout = 120 + rounds * iterations // 50
-        booted = guest.boot(kernel, OUT / "guest", smp=1, timeout=timeout, append="loglevel=1")
+        booted = guest.boot(kernel, OUT / "guest", smp=1, timeout=timeout, append="loglevel=1", icount=icount)
         if not booted or guest.status("load") != 0 or guest.status("bench") != 0:
             raise RuntimeError("the benchmark failed in the guest:\n" + tail(guest.output("load") + "\n" +
                                                                            guest.output("bench") + "\n" +
                                                                            guest.console))
+        results = {}
         for line in guest.output("bench").splitlines():
             m = re.match(r"result (\S+) (c|rust) (\d+) (\S+)$", line)
             if m:
                 results.setdefault(m.group(1), ([], []))[m.group(2) == "rust"].append(float(m.group(4)))
-    return [row("runtime", key, label, "ns/op", *results.get(key, ([], [])), target)
-            for key, (label, target) in RUNTIME.items()]
+        per_boot.append(results)
+    section, unit = ("instructions", "insns/op") if icount else ("runtime", "ns/op")
+    rows = []
+    for key, label in RUNTIME.items():
+        c = [x for results in per_boot for x in results.get(key, ([], []))[0]]
+        rust = [x for results in per_boot for x in results.get(key, ([], []))[1]]
+        target = INSTRUCTIONS_TARGET if icount and not key.startswith("same_") else None
+        r = row(section, key if not icount else f"insns_{key}", label, unit, c, rust, target)
+        r["boot_ratios"] = [row(section, key, label, unit, *results[key]).get("ratio")
+                            for results in per_boot if key in results]
+        rows.append(r)
+    return rows
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -365,10 +396,19 @@ def target_text(r):
     return f"{' and '.join(parts)} {verdict}".strip()
 
 
+def boot_spread(rows):
+    """How far the instruction rows' ratios of different boots lie apart, at most: largest over
+    smallest, less one. None without two boots' ratios of a row."""
+    spreads = [max(r["boot_ratios"]) / min(r["boot_ratios"]) - 1 for r in rows
+               if r["section"] == "instructions" and len(r.get("boot_ratios", [])) > 1 and None not in r["boot_ratios"]]
+    return max(spreads) if spreads else None
+
+
 def markdown(meta, rows, breakdowns):
     lines = [f"# kmod-rs benchmarks: Rust modules / C modules, kernel {meta['kernel']} ({meta['release']})", "",
-             f"{meta['date']}; {meta['boots']} boots of {meta['rounds']} rounds of {meta['iterations']} iterations; "
-             f"{meta['build_rounds']} build rounds; host: {meta['cpus']} CPUs.", ""]
+             f"{meta['date']}; {meta['boots']} boots (wall time) and {meta['icount_boots']} (instructions) of "
+             f"{meta['rounds']} rounds of {meta['iterations']} iterations; {meta['build_rounds']} build rounds; host: "
+             f"{meta['cpus']} CPUs.", ""]
     if meta["smoke"]:
         lines += ["**Smoke run**: tiny counts and no cleaning before the clean builds; the figures mean nothing.", ""]
     lines += ["Ratio = C / Rust: 1.0 is parity, above 1.0 Rust is smaller or faster. Runtime: medians over the "
@@ -377,8 +417,15 @@ def markdown(meta, rows, breakdowns):
               "the meaningful figures, absolute times are informative only. The noise-floor rows time the C device "
               "against itself within a boot; between boots the device rows also move by a few percent either way "
               "with where the modules and buffers land in memory, which is why the boots alternate the load order "
-              "and are pooled.", "",
-              "| Section | Measure | Unit | C | Rust | Ratio C/Rust | Spread (min–max) | Target |",
+              "and are pooled. That is the wall time (`runtime` rows), host-dependent. The `instructions` rows "
+              "count what the guest executes per operation (QEMU's icount: its clock advances one nanosecond per "
+              "instruction), which does not depend on the host; it models no caches, branch prediction or "
+              "instruction costs. The targets are on those.", ""]
+    spread = boot_spread(rows)
+    if spread is not None:
+        lines += [f"Instruction ratios of the boots differ by at most {spread:.3%} (per row, largest over smallest).",
+                  ""]
+    lines += ["| Section | Measure | Unit | C | Rust | Ratio C/Rust | Spread (min–max) | Target |",
               "| --- | --- | --- | ---: | ---: | ---: | --- | --- |"]
     for r in rows:
         ratio = f"{r['ratio']:.3f}" if "ratio" in r else "—"
@@ -409,19 +456,23 @@ def main():
     parser.add_argument("--iterations", type=int, default=20000,
                         help="operations per implementation and round, scaled per row (default 20000)")
     parser.add_argument("--build-rounds", type=int, default=3, help="repetitions of the build timings (default 3)")
-    parser.add_argument("--boots", type=int, default=4, help="boots for the runtime figures (default 4)")
+    parser.add_argument("--boots", type=int, default=4, help="boots for the wall-time figures (default 4)")
+    parser.add_argument("--icount-boots", type=int, default=2,
+                        help="boots for the instruction counts (default 2: they must agree)")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, no cleaning: checks the machinery only")
-    parser.add_argument("--only", default="size,build,runtime",
-                        help="the sections to run, of size,build,runtime (bindgen's figures come with build)")
+    parser.add_argument("--only", default="size,build,runtime,instructions",
+                        help="the sections to run, of size,build,runtime,instructions (bindgen's figures come "
+                             "with build)")
     args = parser.parse_args()
     if args.smoke:
-        args.rounds, args.iterations, args.build_rounds, args.boots = 2, 200, 1, 1
+        args.rounds, args.iterations, args.build_rounds, args.boots, args.icount_boots = 2, 200, 1, 1, 2
     OUT.mkdir(parents=True, exist_ok=True)
 
     say(f"kernel {args.kernel}: fetching")
     kernel = Kernel(args.kernel)
     meta = {"kernel": kernel.name, "release": kernel.release, "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "rounds": args.rounds, "iterations": args.iterations, "build_rounds": args.build_rounds, "boots": args.boots,
+            "icount_boots": args.icount_boots,
             "smoke": args.smoke, "cpus": len(Path("/proc/cpuinfo").read_text().split("processor")) - 1,
             "ratio": "C/Rust; 1.0 is parity; above 1.0 Rust is smaller or faster"}
     modules = {}
@@ -433,7 +484,7 @@ def main():
                 raise RuntimeError(f"building {directory} failed:\n{tail(module.output)}")
             modules[directory] = module
     sections = set(args.only.split(","))
-    if not sections <= {"size", "build", "runtime"}:
+    if not sections <= {"size", "build", "runtime", "instructions"}:
         parser.error(f"--only: unknown section in {args.only}")
     rows, breakdowns = [], {}
     if "size" in sections:
@@ -443,7 +494,9 @@ def main():
         builds, bindings = build_rows(kernel, args.build_rounds, args.smoke)
         rows += builds + bindings
     if "runtime" in sections:
-        rows += runtime_rows(kernel, modules, args.rounds, args.iterations, args.boots)
+        rows += runtime_rows(kernel, modules, args.rounds, args.iterations, args.boots, icount=False)
+    if "instructions" in sections:
+        rows += runtime_rows(kernel, modules, args.rounds, args.iterations, args.icount_boots, icount=True)
 
     table = markdown(meta, rows, breakdowns)
     (OUT / "results.md").write_text(table)

@@ -1,5 +1,6 @@
 """The bar chart of the benchmark ratios, as a hand-written SVG: one panel for sizes and build
-times (ratios far from 1, on a logarithmic axis) and one for runtime (ratios near 1, linear)."""
+times (ratios far from 1, on a logarithmic axis), and one each for the runtime rows' instruction
+counts and wall times (ratios near 1, linear)."""
 
 import math
 from xml.sax.saxutils import escape
@@ -71,9 +72,11 @@ def chart(meta, rows):
     """The SVG document: a bar per ratio C/Rust, green where its target (or parity) is met, red
     elsewhere, grey for the noise-floor rows."""
     rows = [r for r in rows if "ratio" in r]
-    panels = [("Sizes and build times (log scale)", [r for r in rows if r["section"] != "runtime"],
-               LogAxis(-7, 1)),
-              ("Runtime in the guest (linear scale; whiskers beyond the axis stop at its edge)",
+    panels = [("Sizes and build times (log scale)",
+               [r for r in rows if r["section"] not in ("runtime", "instructions")], LogAxis(-7, 1)),
+              ("Guest instructions per operation (QEMU icount; linear scale)",
+               [r for r in rows if r["section"] == "instructions"], LinearAxis(0.8, 1.2, 0.05)),
+              ("Wall time in the guest, host-dependent (linear scale; whiskers beyond the axis stop at its edge)",
                [r for r in rows if r["section"] == "runtime"], LinearAxis(0.8, 1.2, 0.05))]
     panels = [p for p in panels if p[1]]
     height = TOP + sum(18 + len(p[1]) * (BAR + GAP) + 14 + PANEL_GAP for p in panels) + 10

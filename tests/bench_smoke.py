@@ -1,6 +1,7 @@
 """The benchmark's smoke run: bench/run.py with tiny counts, so that the benchmark cannot rot.
-Checks that it ran, that every row has its figures and that it wrote every output; no figure is
-judged (timings belong to the benchmark, not to the tests)."""
+Checks that it ran, that every row has its figures and that it wrote every output, and that the
+instruction counts repeat from boot to boot; no figure is judged against its target (that belongs
+to the benchmark, not to the tests)."""
 
 import json
 import xml.etree.ElementTree as ElementTree
@@ -29,8 +30,14 @@ def after_kernels(results, kernels):
         return
     report = json.loads((OUT / "results.json").read_text())
     rows = {r["id"]: r for r in report["rows"]}
-    for section in ("size", "build", "bindings", "runtime"):
+    for section in ("size", "build", "bindings", "runtime", "instructions"):
         results.check(f"bench: the smoke run has {section} rows", any(r["section"] == section for r in rows.values()))
+    # Instruction counts do not depend on the host: two boots give the same ratios, to 0.1%.
+    counted = [r for r in rows.values() if r["section"] == "instructions"]
+    apart = {r["id"]: r["boot_ratios"] for r in counted if len(r["boot_ratios"]) != 2 or None in r["boot_ratios"]
+             or max(r["boot_ratios"]) / min(r["boot_ratios"]) - 1 > 0.001}
+    results.check("bench: the instruction counts' ratios of two boots agree to 0.1% on every row",
+                  counted and not apart, f"rows apart: {apart}")
     missing = [key for key, r in rows.items() if r["rust"] is None or (r["section"] != "bindings" and r["c"] is None)]
     results.check("bench: every row has its C and Rust figures", not missing, f"rows without figures: {missing}")
     no_ratio = [key for key, r in rows.items() if r["section"] != "bindings" and "ratio" not in r]

@@ -106,6 +106,8 @@ class Kernel:
                 self.config[key] = value.strip('"')
         self.arch = "arm64" if self.enabled("CONFIG_ARM64") else "x86"
         self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
+        # The Rust target its modules are compiled for (kbuild/rust-module.mk's).
+        self.rust_target = "aarch64-unknown-none-softfloat" if self.arch == "arm64" else "x86_64-unknown-none"
 
     def run(self, cmd, cwd, env=None):
         """Runs `cmd` in `cwd` where this kernel's modules are built: on the host, or in the
@@ -209,13 +211,14 @@ class Guest:
                       "echo \"@@@ status $?\"", "echo '@@@ dmesg'", "dmesg -r -c", "echo '@@@ end'"]
         return "\n".join(lines) + "\n"
 
-    def boot(self, kernel, workdir, smp=1, timeout=300, append=""):
-        """Boots `kernel` with the steps; `append` adds to its command line."""
+    def boot(self, kernel, workdir, smp=1, timeout=300, append="", icount=False):
+        """Boots `kernel` with the steps; `append` adds to its command line. With `icount` the
+        guest's clocks count its instructions (scripts/boot --icount)."""
         workdir.mkdir(parents=True, exist_ok=True)
         run_sh = workdir / "run.sh"
         run_sh.write_text(self.script())
         cmd = [str(SCRIPTS / "boot"), str(kernel.dir), "--smp", str(smp), "--timeout", str(timeout),
-               "--append", append, *self.files, str(run_sh)]
+               "--append", append, *(["--icount"] if icount else []), *self.files, str(run_sh)]
         status, self.console = run(cmd, timeout=timeout + 60)
         if status != 0 and "@@@ run.sh" not in self.console:
             # The kernel died booting, before any module or test ran (seen once: a stock 6.12
