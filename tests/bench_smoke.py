@@ -32,12 +32,17 @@ def after_kernels(results, kernels):
     rows = {r["id"]: r for r in report["rows"]}
     for section in ("size", "build", "bindings", "runtime", "instructions"):
         results.check(f"bench: the smoke run has {section} rows", any(r["section"] == section for r in rows.values()))
-    # Instruction counts do not depend on the host: two boots give the same ratios, to 0.1%.
+    # Instruction counts do not depend on the host: two boots give the same ratios, to 0.1%. Not
+    # on the debug kernel, whose checkers work in the background (kmemleak's scans, KASAN's
+    # quarantine) and move the allocation rows.
     counted = [r for r in rows.values() if r["section"] == "instructions"]
     apart = {r["id"]: r["boot_ratios"] for r in counted if len(r["boot_ratios"]) != 2 or None in r["boot_ratios"]
              or max(r["boot_ratios"]) / min(r["boot_ratios"]) - 1 > 0.001}
-    results.check("bench: the instruction counts' ratios of two boots agree to 0.1% on every row",
-                  counted and not apart, f"rows apart: {apart}")
+    what = "bench: the instruction counts' ratios of two boots agree to 0.1% on every row"
+    if kernel.name.endswith("-debug"):
+        results.skip(what, f"{kernel.name}'s checkers run in the background (rows apart there: {sorted(apart)})")
+    else:
+        results.check(what, counted and not apart, f"rows apart: {apart}")
     missing = [key for key, r in rows.items() if r["rust"] is None or (r["section"] != "bindings" and r["c"] is None)]
     results.check("bench: every row has its C and Rust figures", not missing, f"rows without figures: {missing}")
     no_ratio = [key for key, r in rows.items() if r["section"] != "bindings" and "ratio" not in r]
