@@ -142,10 +142,10 @@ def ko_sizes(module, rust_crate=None):
             sizes[group] += size
     stripped = OUT / "stripped.ko"
     # The binutils of the module's architecture (aarch64-linux-gnu-strip for an arm64 kernel's).
-    prefix = next((a.split("=", 1)[1] for a in module.kernel.cross if a.startswith("CROSS_COMPILE=")), "")
-    status, out = run([f"{prefix}strip", "--strip-debug", "-o", str(stripped), str(ko)])
+    strip = f"{module.kernel.cross_compile}strip"
+    status, out = run([strip, "--strip-debug", "-o", str(stripped), str(ko)])
     if status != 0:
-        raise RuntimeError(f"{prefix}strip {ko} failed:\n{out}")
+        raise RuntimeError(f"{strip} {ko} failed:\n{out}")
     sizes["ko"] = Path(ko).stat().st_size
     sizes["ko_stripped"] = stripped.stat().st_size
     breakdown = {}

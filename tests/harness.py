@@ -105,7 +105,9 @@ class Kernel:
                 key, value = line.split("=", 1)
                 self.config[key] = value.strip('"')
         self.arch = "arm64" if self.enabled("CONFIG_ARM64") else "x86"
-        self.cross = ["ARCH=arm64", "CROSS_COMPILE=aarch64-linux-gnu-"] if self.arch == "arm64" else []
+        # The prefix of its binutils and gcc (Debian's cross tools for arm64), and make's variables.
+        self.cross_compile = "aarch64-linux-gnu-" if self.arch == "arm64" else ""
+        self.cross = ["ARCH=arm64", f"CROSS_COMPILE={self.cross_compile}"] if self.arch == "arm64" else []
         # The Rust target its modules are compiled for (kbuild/rust-module.mk's).
         self.rust_target = "aarch64-unknown-none-softfloat" if self.arch == "arm64" else "x86_64-unknown-none"
 
