@@ -39,9 +39,11 @@ check = $(if $(kdir-problem),$(error $(kdir-problem)))$(if $(include-problem),$(
 # BTF for modules needs pahole; without it, build without BTF like Debian's own DKMS does.
 kbuild-args := $(if $(shell command -v pahole),,CONFIG_DEBUG_INFO_BTF_MODULES=)
 
+build-modules = $(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-args) modules
+
 all:
 	$(check)
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-args) modules
+	$(build-modules)
 
 clean:
 	$(check)
@@ -69,7 +71,7 @@ sign:
 	$(check)
 	$(if $(sign-problem),$(error $(sign-problem)))
 	rm -f $(module).ko
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-args) modules
+	$(build-modules)
 	$(KDIR)/scripts/sign-file $(sign-config) $(MOK_KEY) $(MOK_CERT) $(module).ko
 	@echo "  SIGN    $(module).ko ($(sign-config), $(MOK_CERT))"
 
