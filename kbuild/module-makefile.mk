@@ -39,11 +39,13 @@ check = $(if $(kdir-problem),$(error $(kdir-problem)))$(if $(include-problem),$(
 # BTF for modules needs pahole; without it, build without BTF like Debian's own DKMS does.
 kbuild-args := $(if $(shell command -v pahole),,CONFIG_DEBUG_INFO_BTF_MODULES=)
 
+# `+`: make sees $(MAKE) only when a recipe line names it, not through a variable; without
+# it the kernel's make gets no jobserver ("jobserver unavailable: using -j1").
 build-modules = $(MAKE) -C $(KDIR) M=$(CURDIR) $(kbuild-args) modules
 
 all:
 	$(check)
-	$(build-modules)
+	+$(build-modules)
 
 clean:
 	$(check)
@@ -71,7 +73,7 @@ sign:
 	$(check)
 	$(if $(sign-problem),$(error $(sign-problem)))
 	rm -f $(module).ko
-	$(build-modules)
+	+$(build-modules)
 	$(KDIR)/scripts/sign-file $(sign-config) $(MOK_KEY) $(MOK_CERT) $(module).ko
 	@echo "  SIGN    $(module).ko ($(sign-config), $(MOK_CERT))"
 
