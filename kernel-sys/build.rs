@@ -57,6 +57,7 @@ const FUNCTIONS: &[&str] = &[
     "iov_iter_advance",
     "iov_iter_revert",
     "seq_write",
+    "seq_printf",
     "vfree",
     "kvfree",
     "schedule_timeout",

@@ -15,10 +15,12 @@
 //! ```
 
 use crate::bindings;
-use crate::print::{call_dev_printk, level, Level};
+use crate::print::args::{print_fmt, Call, Header, Sink, RECORD_MAX};
+use crate::print::{level, Level, LineWriter};
 use crate::str::CStr;
 use crate::sync::aref::{ARef, AlwaysRefCounted};
 use crate::types::Opaque;
+use core::ffi::c_char;
 use core::fmt;
 use core::ptr::NonNull;
 
@@ -105,8 +107,7 @@ impl Device {
     }
 
     fn printk(&self, level: Level, args: fmt::Arguments<'_>) {
-        // SAFETY: the device is alive (type invariant).
-        unsafe { call_dev_printk(level, self.as_raw(), args) };
+        print_fmt(&DevicePrint::new(self, level), Header::BARE, args);
     }
 
     /// Prints an emergency message about the device; see [`dev_emerg!`](crate::dev_emerg).
@@ -173,10 +174,54 @@ unsafe impl AlwaysRefCounted for Device {
     }
 }
 
+/// Messages about a device, at one level: what `dev_*!` prints to, C's `dev_printk()`, which
+/// puts the driver's and the device's names first.
+#[doc(hidden)]
+pub struct DevicePrint<'a> {
+    dev: &'a Device,
+    level: Level,
+}
+
+impl<'a> DevicePrint<'a> {
+    /// Messages at `level` about `dev`.
+    pub fn new(dev: &'a Device, level: Level) -> Self {
+        DevicePrint { dev, level }
+    }
+}
+
+impl Sink for DevicePrint<'_> {
+    /// Half a printk record: the rest is room for the names `dev_printk()` adds.
+    const LIMIT: usize = RECORD_MAX / 2;
+    type Writer<'s>
+        = LineWriter<'s>
+    where
+        Self: 's;
+
+    #[inline(always)]
+    unsafe fn call<A: Call>(&self, args: A, format: *const c_char) {
+        let level = self.level.kern_str();
+        // SAFETY: `level` is a `KERN_<LEVEL>` string, the device is alive (type invariant of
+        // `Device`); the rest is the caller's.
+        unsafe { args.dev_printk(level.as_ptr().cast(), self.dev.as_raw(), format) };
+    }
+
+    fn writer(&self, _header: Header) -> LineWriter<'_> {
+        LineWriter::for_device(self.level, self.dev)
+    }
+}
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! dev_printk {
-    ($method:ident, $dev:expr, $($f:tt)*) => {
+    ($method:ident, $level:ident, $dev:expr, $fmt:literal $(, $arg:expr)* $(,)?) => {
+        $crate::print::printk!(
+            $crate,
+            ($crate::device::DevicePrint::new(::core::convert::AsRef::as_ref(&*$dev), $crate::print::level::$level)),
+            ($crate::print::args::Header::BARE),
+            $fmt $(, ($arg))*
+        )
+    };
+    ($method:ident, $level:ident, $dev:expr, $($f:tt)*) => {
         $crate::device::Device::$method(::core::convert::AsRef::as_ref(&*$dev), ::core::format_args!($($f)*))
     };
 }
@@ -187,7 +232,7 @@ macro_rules! dev_printk {
 /// dev_emerg!(dev, "cannot continue\n");
 /// ```
 #[macro_export]
-macro_rules! dev_emerg (($($f:tt)*) => ($crate::dev_printk!(pr_emerg, $($f)*)));
+macro_rules! dev_emerg (($($f:tt)*) => ($crate::dev_printk!(pr_emerg, EMERG, $($f)*)));
 
 /// Prints an alert (`KERN_ALERT`) about a device: C's `dev_alert()`.
 ///
@@ -195,7 +240,7 @@ macro_rules! dev_emerg (($($f:tt)*) => ($crate::dev_printk!(pr_emerg, $($f)*)));
 /// dev_alert!(dev, "overheating\n");
 /// ```
 #[macro_export]
-macro_rules! dev_alert (($($f:tt)*) => ($crate::dev_printk!(pr_alert, $($f)*)));
+macro_rules! dev_alert (($($f:tt)*) => ($crate::dev_printk!(pr_alert, ALERT, $($f)*)));
 
 /// Prints a critical message (`KERN_CRIT`) about a device: C's `dev_crit()`.
 ///
@@ -203,7 +248,7 @@ macro_rules! dev_alert (($($f:tt)*) => ($crate::dev_printk!(pr_alert, $($f)*)));
 /// dev_crit!(dev, "lost {} interrupts\n", lost);
 /// ```
 #[macro_export]
-macro_rules! dev_crit (($($f:tt)*) => ($crate::dev_printk!(pr_crit, $($f)*)));
+macro_rules! dev_crit (($($f:tt)*) => ($crate::dev_printk!(pr_crit, CRIT, $($f)*)));
 
 /// Prints an error message (`KERN_ERR`) about a device: C's `dev_err()`.
 ///
@@ -211,7 +256,7 @@ macro_rules! dev_crit (($($f:tt)*) => ($crate::dev_printk!(pr_crit, $($f)*)));
 /// dev_err!(dev, "unknown ioctl {}\n", cmd);
 /// ```
 #[macro_export]
-macro_rules! dev_err (($($f:tt)*) => ($crate::dev_printk!(pr_err, $($f)*)));
+macro_rules! dev_err (($($f:tt)*) => ($crate::dev_printk!(pr_err, ERR, $($f)*)));
 
 /// Prints a warning (`KERN_WARNING`) about a device: C's `dev_warn()`.
 ///
@@ -219,7 +264,7 @@ macro_rules! dev_err (($($f:tt)*) => ($crate::dev_printk!(pr_err, $($f)*)));
 /// dev_warn!(dev, "value {} out of range\n", value);
 /// ```
 #[macro_export]
-macro_rules! dev_warn (($($f:tt)*) => ($crate::dev_printk!(pr_warn, $($f)*)));
+macro_rules! dev_warn (($($f:tt)*) => ($crate::dev_printk!(pr_warn, WARNING, $($f)*)));
 
 /// Prints a notice (`KERN_NOTICE`) about a device: C's `dev_notice()`.
 ///
@@ -227,7 +272,7 @@ macro_rules! dev_warn (($($f:tt)*) => ($crate::dev_printk!(pr_warn, $($f)*)));
 /// dev_notice!(dev, "switching to polling\n");
 /// ```
 #[macro_export]
-macro_rules! dev_notice (($($f:tt)*) => ($crate::dev_printk!(pr_notice, $($f)*)));
+macro_rules! dev_notice (($($f:tt)*) => ($crate::dev_printk!(pr_notice, NOTICE, $($f)*)));
 
 /// Prints an informational message (`KERN_INFO`) about a device: C's `dev_info()`. The message
 /// starts with the driver's and the device's names.
@@ -236,7 +281,7 @@ macro_rules! dev_notice (($($f:tt)*) => ($crate::dev_printk!(pr_notice, $($f)*))
 /// dev_info!(dev, "opened by pid {}\n", pid);
 /// ```
 #[macro_export]
-macro_rules! dev_info (($($f:tt)*) => ($crate::dev_printk!(pr_info, $($f)*)));
+macro_rules! dev_info (($($f:tt)*) => ($crate::dev_printk!(pr_info, INFO, $($f)*)));
 
 /// Prints a debug message (`KERN_DEBUG`) about a device, only in builds with debug assertions
 /// (like [`pr_debug!`](crate::pr_debug)).
@@ -245,4 +290,8 @@ macro_rules! dev_info (($($f:tt)*) => ($crate::dev_printk!(pr_info, $($f)*)));
 /// dev_dbg!(dev, "state {:?}\n", state);
 /// ```
 #[macro_export]
-macro_rules! dev_dbg (($($f:tt)*) => ($crate::dev_printk!(pr_dbg, $($f)*)));
+macro_rules! dev_dbg (($($f:tt)*) => (
+    if cfg!(debug_assertions) {
+        $crate::dev_printk!(pr_dbg, DEBUG, $($f)*)
+    }
+));

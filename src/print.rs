@@ -19,6 +19,7 @@
 //! ```
 
 use crate::bindings;
+use crate::device::Device;
 use core::ffi::{c_int, CStr};
 use core::fmt::{self, Write};
 
@@ -36,6 +37,18 @@ pub const BUFFER_SIZE: usize = 256;
 /// A printk level, as the NUL-terminated format `<KERN_level>%s: %.*s` printed with it.
 #[derive(Clone, Copy)]
 pub struct Level(&'static [u8; 11]);
+
+impl Level {
+    /// The two bytes of the level in a format: `KERN_SOH` and the level's character.
+    const fn kern(&self) -> &'static [u8] {
+        self.0.split_at(2).0
+    }
+
+    /// The level as `_dev_printk()` takes it: `KERN_<LEVEL>` alone, NUL-terminated.
+    pub(crate) fn kern_str(&self) -> [u8; 3] {
+        [self.0[0], self.0[1], 0]
+    }
+}
 
 /// The printk levels, from `KERN_EMERG` to `KERN_DEBUG`.
 pub mod level {
@@ -88,45 +101,54 @@ const CONT: [u8; 7] = format(bindings::KERN_CONT, b"%.*s\0");
 ///
 /// `len <= BUFFER_SIZE`.
 #[doc(hidden)]
-pub struct LineWriter {
-    /// The level and prefix of the first piece; `CONT` once a piece was printed.
-    header: args::Header,
-    /// The device the message is about (`dev_printk()`), or null.
-    device: *const bindings::device,
+pub struct LineWriter<'a> {
+    /// The level and prefix of the first piece; `None` once a piece was printed.
+    first: Option<(Level, &'static CStr)>,
+    /// The device the message is about (`dev_printk()`).
+    device: Option<&'a Device>,
     len: usize,
     buf: [u8; BUFFER_SIZE],
 }
 
-impl LineWriter {
-    /// A writer for a message with `header`.
-    fn new(header: args::Header) -> Self {
-        LineWriter { header, device: core::ptr::null(), len: 0, buf: [0; BUFFER_SIZE] }
+impl LineWriter<'static> {
+    /// A writer for a message with `header` (a continuation unless it has a level).
+    pub(crate) fn new(header: args::Header) -> Self {
+        LineWriter { first: header.first(), device: None, len: 0, buf: [0; BUFFER_SIZE] }
     }
+}
 
+impl<'a> LineWriter<'a> {
+    /// A writer for a message at `level` about the device `dev`.
+    pub(crate) fn for_device(level: Level, dev: &'a Device) -> Self {
+        // The prefix is unused: the device's names take its place.
+        LineWriter { first: Some((level, c"")), device: Some(dev), len: 0, buf: [0; BUFFER_SIZE] }
+    }
+}
+
+impl args::Out for LineWriter<'_> {
     /// Prints the buffer.
     fn flush(&mut self) {
         let len = self.len as c_int;
         let buf = self.buf.as_ptr();
         // SAFETY: the formats are NUL-terminated and consume exactly the arguments given: a
         // NUL-terminated module prefix (not for a device), then a length and a buffer holding at
-        // least that many bytes. `device`, when set, is live (`call_dev_printk`'s contract).
+        // least that many bytes. `device` is live while borrowed (its type invariant).
         unsafe {
-            match self.header.first.take() {
-                Some((level, _)) if !self.device.is_null() => {
-                    // `dev_printk()`'s level is the string `KERN_<LEVEL>` alone.
-                    let level = [level.0[0], level.0[1], 0];
+            match (self.first.take(), self.device) {
+                (Some((level, _)), Some(device)) => {
+                    let level = level.kern_str();
                     bindings::_dev_printk(
                         level.as_ptr().cast(),
-                        self.device,
+                        device.as_raw(),
                         DEVICE.as_ptr().cast(),
                         len,
                         buf,
                     );
                 }
-                Some((level, prefix)) => {
+                (Some((level, prefix)), None) => {
                     bindings::_printk(level.0.as_ptr().cast(), prefix.as_ptr(), len, buf);
                 }
-                None => {
+                (None, _) => {
                     bindings::_printk(CONT.as_ptr().cast(), len, buf);
                 }
             }
@@ -152,88 +174,25 @@ impl LineWriter {
             bytes = bytes.get(n..).unwrap_or_default();
         }
     }
-
-    /// Appends a value as printk prints it for the placeholder `kind` (see [`args`]).
-    fn write_value(&mut self, value: args::Value<'_>, kind: u8) {
-        let (negative, magnitude) = match value {
-            args::Value::Bytes(bytes) => return self.write_bytes(bytes),
-            args::Value::Signed(v) => (v < 0, v.unsigned_abs()),
-            args::Value::Unsigned(v) => (false, v),
-        };
-        let (radix, digits): (u64, &[u8; 16]) = match kind {
-            args::LOWER_HEX | args::ALT_LOWER_HEX => (16, b"0123456789abcdef"),
-            args::UPPER_HEX => (16, b"0123456789ABCDEF"),
-            _ => (10, b"0123456789abcdef"),
-        };
-        // Digits from the end: 20 for `u64::MAX` in decimal.
-        let mut text = [0u8; 20];
-        let mut start = text.len();
-        let mut rest = magnitude;
-        for slot in text.iter_mut().rev() {
-            *slot = digits[(rest % radix) as usize & 15];
-            start -= 1;
-            rest /= radix;
-            if rest == 0 {
-                break;
-            }
-        }
-        if negative {
-            self.write_bytes(b"-");
-        }
-        if kind == args::ALT_LOWER_HEX {
-            self.write_bytes(b"0x");
-        }
-        self.write_bytes(text.get(start..).unwrap_or_default());
-    }
 }
 
-impl Write for LineWriter {
+impl Write for LineWriter<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.write_bytes(s.as_bytes());
+        args::Out::write_bytes(self, s.as_bytes());
         Ok(())
     }
 }
 
 /// Prints a formatted message at `level` with the module `prefix`. Used by the `pr_*!` macros.
-///
 #[doc(hidden)]
 pub fn call_printk(level: Level, prefix: &'static CStr, args: fmt::Arguments<'_>) {
-    let mut writer = LineWriter::new(args::Header::new(level, prefix));
-    // Writing to the buffer cannot fail; a `Display` impl that fails only ends the message early.
-    let _ = match args.as_str() {
-        Some(s) => writer.write_str(s),
-        None => writer.write_fmt(args),
-    };
-    writer.flush();
-}
-
-/// Prints a formatted message at `level` about the device `dev`, as C's `dev_printk()` does
-/// (prefixed with the driver's and the device's names). Used by [`crate::device::Device`].
-///
-/// # Safety
-///
-/// `dev` points to a live `struct device`.
-#[doc(hidden)]
-pub unsafe fn call_dev_printk(level: Level, dev: *const bindings::device, args: fmt::Arguments<'_>) {
-    // The prefix is unused: the device's names take its place.
-    let mut writer = LineWriter::new(args::Header::new(level, c""));
-    writer.device = dev;
-    let _ = match args.as_str() {
-        Some(s) => writer.write_str(s),
-        None => writer.write_fmt(args),
-    };
-    writer.flush();
+    args::print_fmt(&args::Printk, args::Header::new(level, prefix), args);
 }
 
 /// Prints a continuation of the previous message (`KERN_CONT`). Used by [`pr_cont!`].
 #[doc(hidden)]
 pub fn call_printk_cont(args: fmt::Arguments<'_>) {
-    let mut writer = LineWriter::new(args::Header::CONT);
-    let _ = match args.as_str() {
-        Some(s) => writer.write_str(s),
-        None => writer.write_fmt(args),
-    };
-    writer.flush();
+    args::print_fmt(&args::Printk, args::Header::CONT, args);
 }
 
 /// The location part of a panic message: printk formats the line and column itself.
@@ -272,7 +231,7 @@ pub(crate) fn print_panic(
         None => writer.write_fmt(format_args!("{message}")),
     };
     let _ = writer.write_str("\n");
-    writer.flush();
+    args::Out::flush(&mut writer);
 }
 
 // `crate::__LOG_PREFIX` is deliberately the calling crate's: `module!` defines it as the module name.
@@ -285,7 +244,12 @@ pub(crate) fn print_panic(
 #[macro_export]
 macro_rules! print_macro (
     ($level:ident, $fmt:literal $(, $arg:expr)* $(,)?) => (
-        $crate::print::printk!($crate, $level, (crate::__LOG_PREFIX), $fmt $(, ($arg))*)
+        $crate::print::printk!(
+            $crate,
+            ($crate::print::args::Printk),
+            ($crate::print::args::Header::new($crate::print::level::$level, crate::__LOG_PREFIX)),
+            $fmt $(, ($arg))*
+        )
     );
     ($level:ident, $($arg:tt)+) => (
         $crate::print::call_printk($crate::print::level::$level, crate::__LOG_PREFIX, format_args!($($arg)+))
@@ -374,6 +338,8 @@ macro_rules! pr_debug (($($arg:tt)+) => (
 /// ```
 #[macro_export]
 macro_rules! pr_cont (
-    ($fmt:literal $(, $arg:expr)* $(,)?) => ($crate::print::printk!($crate, CONT, (), $fmt $(, ($arg))*));
+    ($fmt:literal $(, $arg:expr)* $(,)?) => (
+        $crate::print::printk!($crate, ($crate::print::args::Printk), ($crate::print::args::Header::CONT), $fmt $(, ($arg))*)
+    );
     ($($arg:tt)+) => ($crate::print::call_printk_cont(format_args!($($arg)+)));
 );

@@ -8,7 +8,9 @@
 //! ```
 
 use crate::bindings;
+use crate::print::args::{print_fmt, Call, Header, Out, Sink};
 use crate::types::Opaque;
+use core::ffi::{c_char, c_int};
 use core::fmt::{self, Write};
 use core::marker::PhantomData;
 
@@ -52,20 +54,56 @@ impl SeqFile {
     /// m.call_printf(format_args!("flags: {:#x}\n", flags));
     /// ```
     pub fn call_printf(&self, args: fmt::Arguments<'_>) {
-        // The sink cannot fail; a failing `Display` impl only ends the text early.
-        let _ = Sink(self).write_fmt(args);
+        print_fmt(&self, Header::BARE, args);
+    }
+
+    /// What `seq_print!` prints to: the file, found through any reference to it.
+    #[doc(hidden)]
+    pub fn __sink(&self) -> &SeqFile {
+        self
     }
 }
 
-/// Writes formatted text into a [`SeqFile`] piece by piece (the kernel's `%pA` exists only with
-/// `CONFIG_RUST`, so `seq_write()` takes the pieces instead).
-struct Sink<'a>(&'a SeqFile);
+/// `seq_print!` with a format of its own prints with one `seq_printf()`; a message `core::fmt`
+/// formats goes to `seq_write()` piece by piece (the kernel's `%pA` exists only with
+/// `CONFIG_RUST`).
+#[doc(hidden)]
+impl Sink for &SeqFile {
+    /// What a `%.*s` length can be.
+    const LIMIT: usize = c_int::MAX as usize;
+    type Writer<'s>
+        = Pieces<'s>
+    where
+        Self: 's;
 
-impl Write for Sink<'_> {
+    #[inline(always)]
+    unsafe fn call<A: Call>(&self, args: A, format: *const c_char) {
+        // SAFETY: the file is valid and used only by this thread (type invariant); the rest is
+        // the caller's. On overflow `seq_printf()` marks the file, which the kernel handles.
+        unsafe { args.seq_printf(self.inner.get(), format) };
+    }
+
+    fn writer(&self, _header: Header) -> Pieces<'_> {
+        Pieces(self)
+    }
+}
+
+/// Text written into a [`SeqFile`] piece by piece.
+#[doc(hidden)]
+pub struct Pieces<'a>(&'a SeqFile);
+
+impl Out for Pieces<'_> {
+    fn write_bytes(&mut self, bytes: &[u8]) {
+        // SAFETY: the file is valid and used only by this thread (type invariant); `bytes` is
+        // valid for its length. On overflow `seq_write()` marks the file, which the kernel
+        // handles.
+        unsafe { bindings::seq_write(self.0.inner.get(), bytes.as_ptr().cast(), bytes.len()) };
+    }
+}
+
+impl Write for Pieces<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // SAFETY: the file is valid and used only by this thread (type invariant); `s` is valid
-        // for its length. On overflow `seq_write()` marks the file, which the kernel handles.
-        unsafe { bindings::seq_write(self.0.inner.get(), s.as_ptr().cast(), s.len()) };
+        self.write_bytes(s.as_bytes());
         Ok(())
     }
 }
@@ -77,6 +115,14 @@ impl Write for Sink<'_> {
 /// ```
 #[macro_export]
 macro_rules! seq_print {
+    ($m:expr, $fmt:literal $(, $arg:expr)* $(,)?) => (
+        $crate::print::printk!(
+            $crate,
+            (($m).__sink()),
+            ($crate::print::args::Header::BARE),
+            $fmt $(, ($arg))*
+        )
+    );
     ($m:expr, $($arg:tt)+) => (
         $m.call_printf(::core::format_args!($($arg)+))
     );

@@ -3,7 +3,9 @@ tests/modules/misc_scratch, driven from user space by tests/guest/misc_test/."""
 
 import re
 
-from harness import ROOT, RUST_MISC_UAPI, compile_checks, guest_program, run, tail
+import codegen
+from foundation import PATTERN, joined
+from harness import ROOT, RUST_MISC_UAPI, compile_checks, guest_program, message_text, run, tail
 
 MODULES = ["examples/rust_misc", "tests/modules/misc_scratch"]
 
@@ -15,7 +17,8 @@ RING_CHECKS = ["node", "rw-zero", "rw-one", "rw-page", "rw-wrap", "rw-large", "w
                "signal-restart", "concurrent", "rmmod-busy-while-open"]
 SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race", "scratch-cursor"]
 
-STEPS = ["misc-load", "misc-ring", "misc-compat32", "misc-unload", "scratch-load", "scratch", "scratch-unload"]
+STEPS = ["misc-load", "misc-ring", "misc-compat32", "misc-unload", "scratch-load", "scratch-fdinfo", "scratch",
+         "scratch-unload"]
 SPLAT = re.compile(r"WARNING:|BUG:|Oops|general protection|Call Trace|possible circular locking|"
                    r"possible recursive locking|INFO: task .* blocked|list_(add|del) corruption")
 
@@ -37,6 +40,7 @@ def guest_steps(guest, modules, kernel):
     guest.step("misc-unload", "rmmod rust_misc; echo \"rmmod status $?\"; ls /dev/rust_misc; "
                               "ls -d /sys/module/rust_misc")
     guest.step("scratch-load", "insmod /misc_scratch.ko && ls /dev/misc_scratch /dev/misc_scratch_ctl")
+    guest.step("scratch-fdinfo", "exec 3</dev/misc_scratch_cursor && cat /proc/self/fdinfo/3")
     guest.step("scratch", "/misc_test scratch")
     guest.step("scratch-unload", "rmmod misc_scratch; echo \"rmmod status $?\"; "
                                  "ls /dev/misc_scratch /dev/misc_scratch_ctl; ls -d /sys/module/misc_scratch")
@@ -81,6 +85,7 @@ def guest_checks(results, kernel, guest):
 
     results.check(f"{name}: misc_scratch loads with both devices", guest.status("scratch-load") == 0,
                   guest.output("scratch-load"))
+    print_checks(results, name, guest)
     program_checks(results, name, guest.output("scratch"), SCRATCH_CHECKS)
     scratch_lifetime_checks(results, name, guest.dmesg("scratch"))
 
@@ -93,6 +98,48 @@ def guest_checks(results, kernel, guest):
     log = "\n".join(guest.dmesg(step) for step in STEPS)
     results.check(f"{name}: no warning, BUG, oops or lockdep report from the misc tests", not SPLAT.search(log),
                   "\n".join(l for l in log.splitlines() if SPLAT.search(l)))
+
+
+# The formats dev_*! and seq_print! build at compile time, without the level and module prefix
+# of pr_*! (`_dev_printk()` takes the level apart and puts the device's names first).
+FAST_FORMATS = {
+    "rust_misc": [b"rust_misc_read:\t%llu\n\0", b"rust_misc_written:\t%llu\n\0",
+                  b"registered /dev/rust_misc (minor %d)\n\0"],
+    "misc_scratch": [b"seq fast: %u %#x %.*s %lld%%\n\0", b"dev fast: %u %#x %.*s%%\n\0",
+                     b"seq long %lu <%.*s>\n\0"],
+}
+
+
+def built(results, kernel, modules):
+    for name, formats in FAST_FORMATS.items():
+        if name in modules:
+            data = modules[name].ko.read_bytes()
+            missing = [f for f in formats if f not in data]
+            results.check(f"{kernel.name}: {name}: dev_*! and seq_print! formats are built at compile time",
+                          not missing, f"missing {missing}")
+    if "rust_misc" in modules and not kernel.enabled("CONFIG_KASAN"):
+        # (KASAN keeps core's formatting code in every module: see foundation.fast_path_checks.)
+        fmt = [s for s in codegen.Object(modules["rust_misc"].ko).symbols if re.search(r"4core3fmt|LineWriter", s)]
+        results.check(f"{kernel.name}: rust_misc: no core::fmt code (its dev_info! and seq_print! are C calls)",
+                      not fmt, " ".join(fmt[:10]))
+
+
+def print_checks(results, name, guest):
+    """misc_scratch's messages about its cursor device (at load) and in the cursor's fdinfo, each
+    kind as core::fmt would print it: a format of its own, a slow argument, a core::fmt-only
+    placeholder, and a message longer than one call."""
+    lines = guest.dmesg("scratch-load").splitlines()
+    texts = [message_text(line) for line in lines]
+    for text in ["dev fast: 5 0xab str%", "dev slow: 6 z", "dev fmt:    8|"]:
+        results.check(f"{name}: dev_*! prints '{text}' after the device's names",
+                      any(t.endswith(f"misc_scratch_cursor: {text}") for t in texts), "\n".join(texts[-12:]))
+    long = joined(lines, "misc_scratch_cursor: dev long 600 <")
+    results.check(f"{name}: a dev_*! message of 600 bytes arrives whole", long == PATTERN[:600] + ">",
+                  f"got {len(long)} bytes: {long[:80]}")
+    out = guest.output("scratch-fdinfo").splitlines()
+    expected = ["seq fast: 42 0xff str -1%", "seq slow: 3 c", "seq fmt:    7|Some(1)", f"seq long 600 <{PATTERN[:600]}>"]
+    results.check(f"{name}: seq_print! prints its formats, slow arguments and long strings into fdinfo",
+                  guest.status("scratch-fdinfo") == 0 and all(e in out for e in expected), "\n".join(out)[:1500])
 
 
 def scratch_lifetime_checks(results, name, log):

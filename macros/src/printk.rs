@@ -1,13 +1,17 @@
-//! The expansion of `pr_*!`: a printk format built at compile time where the message allows it.
+//! The expansion of `pr_*!`, `dev_*!` and `seq_print!`: a format built at compile time where
+//! the message allows it.
 //!
-//! The input, from `kernel::print_macro!`, is `$crate, LEVEL, (prefix), "format" , (arg)...`,
-//! each argument an expression in parentheses (the `macro_rules!` side parsed them). A format
-//! whose placeholders are all plain (`{}`, `{:?}`, `{:x}`, `{:#x}`, `{:X}`), taking the arguments
-//! in order, becomes a call of `kernel::print::args::print` with the literal pieces and one tag
-//! per argument; the argument types then decide, at compile time, between one `_printk` call
-//! and the `core::fmt` path. Anything else goes to the `core::fmt` path directly.
+//! The input, from the `macro_rules!` side in the kernel crate, is `$crate, (sink), (header),
+//! "format" , (arg)...`: the sink an expression (`kernel::print::args::Sink`: the kernel log, a
+//! device, a sequence file), the header a constant (`kernel::print::args::Header`: the level and
+//! module prefix the format starts with, or none), each argument an expression in parentheses
+//! (the `macro_rules!` side parsed them). A format whose placeholders are all plain (`{}`,
+//! `{:?}`, `{:x}`, `{:#x}`, `{:X}`), taking the arguments in order, becomes a call of
+//! `kernel::print::args::print` with the literal pieces and one tag per argument; the argument
+//! types then decide, at compile time, between one call of the sink's C function and the
+//! `core::fmt` path. Anything else goes to the `core::fmt` path directly.
 
-use proc_macro::{Delimiter, Group, Ident, Spacing, TokenStream, TokenTree};
+use proc_macro::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 use std::fmt::Write;
 
 /// The most arguments the fast path takes; more go to `core::fmt`. The kernel crate's
@@ -125,9 +129,10 @@ fn unquote(literal: &str) -> Option<String> {
 /// The input, split into its parts.
 struct Input {
     krate: TokenTree,
-    level: Ident,
-    /// The tokens of the module prefix expression; empty for `CONT`.
-    prefix: TokenStream,
+    /// The tokens of the sink expression.
+    sink: TokenStream,
+    /// The tokens of the header constant.
+    header: TokenStream,
     format: TokenTree,
     /// Each argument, a parenthesised expression.
     args: Vec<TokenTree>,
@@ -140,11 +145,11 @@ fn parse(input: TokenStream) -> Option<Input> {
     if !comma(tokens.next()) {
         return None;
     }
-    let Some(TokenTree::Ident(level)) = tokens.next() else { return None };
+    let Some(TokenTree::Group(sink)) = tokens.next() else { return None };
     if !comma(tokens.next()) {
         return None;
     }
-    let Some(TokenTree::Group(prefix)) = tokens.next() else { return None };
+    let Some(TokenTree::Group(header)) = tokens.next() else { return None };
     if !comma(tokens.next()) {
         return None;
     }
@@ -158,7 +163,7 @@ fn parse(input: TokenStream) -> Option<Input> {
         let Some(arg) = tokens.next() else { break };
         args.push(arg);
     }
-    Some(Input { krate, level, prefix: prefix.stream(), format, args })
+    Some(Input { krate, sink: sink.stream(), header: header.stream(), format, args })
 }
 
 /// The literal of the format, unwrapped from the invisible group a `literal` fragment may come in.
@@ -249,20 +254,13 @@ fn error(message: &str) -> TokenStream {
     format!("::core::compile_error!({message:?});").parse().unwrap_or_default()
 }
 
-/// The `core::fmt` call for the message: `call_printk(level, prefix, format_args!(...))`, or
-/// `call_printk_cont(format_args!(...))` for a continuation.
+/// The `core::fmt` call for the message: `print_fmt(&sink, header, format_args!(...))`.
 fn fmt_call(code: &mut Code, input: &Input, krate: &str, args: &str) -> String {
     let format = code.splice(TokenStream::from(input.format.clone()));
-    if input.prefix.is_empty() {
-        format!("{krate}::print::call_printk_cont(::core::format_args!({format} {args}))")
-    } else {
-        let level = code.splice(TokenStream::from(TokenTree::Ident(input.level.clone())));
-        let prefix = code.splice(input.prefix.clone());
-        format!(
-            "{krate}::print::call_printk({krate}::print::level::{level}, {prefix}, \
-             ::core::format_args!({format} {args}))"
-        )
-    }
+    let header = code.splice(input.header.clone());
+    format!(
+        "{krate}::print::args::print_fmt(&__kmod_rs_sink, {header}, ::core::format_args!({format} {args}))"
+    )
 }
 
 pub fn expand(input: TokenStream) -> TokenStream {
@@ -271,6 +269,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
     };
     let mut code = Code { text: String::new(), splices: Vec::new() };
     let krate = code.splice(TokenStream::from(input.krate.clone()));
+    // The sink first, then the arguments, in one `match`: its temporaries (a device borrowed
+    // from a temporary reference) live until the message is printed.
+    let sink = code.splice(input.sink.clone());
 
     let plan = literal(&input.format).and_then(|l| unquote(&l)).and_then(|f| split(&f));
     let plan = plan.filter(|(_, kinds)| {
@@ -279,7 +280,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let Some((pieces, kinds)) = plan else {
         // As the arguments came: named ones as `name = value` again.
         let args: String = input.args.iter().map(|arg| format!(", {}", code.splice(unwrap(arg)))).collect();
-        code.text = fmt_call(&mut code, &input, &krate, &args);
+        let call = fmt_call(&mut code, &input, &krate, &args);
+        code.text = format!("match ({sink}) {{ __kmod_rs_sink => {call} }}");
         return code.finish();
     };
 
@@ -293,15 +295,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let refs: String =
         input.args.iter().map(|arg| format!("&{},", code.splice(TokenStream::from(arg.clone())))).collect();
     let bindings: String = (0..n).map(|i| format!("__kmod_rs_arg{i},")).collect();
-    let _ = writeln!(text, "match ({refs}) {{ ({bindings}) => {{");
+    let _ = writeln!(text, "match ({sink}, {refs}) {{ (__kmod_rs_sink, {bindings}) => {{");
 
-    let header = if input.prefix.is_empty() {
-        format!("{private}::Header::CONT")
-    } else {
-        let level = code.splice(TokenStream::from(TokenTree::Ident(input.level.clone())));
-        let prefix = code.splice(input.prefix.clone());
-        format!("{private}::Header::new({krate}::print::level::{level}, {prefix})")
-    };
+    let header = code.splice(input.header.clone());
     let pieces: String = pieces.iter().map(|p| format!("{p:?},")).collect();
     let _ = writeln!(
         text,
@@ -324,7 +320,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let fallback = fmt_call(&mut code, &input, &krate, &fallback);
     let _ = writeln!(
         text,
-        "{private}::print::<__KmodRsMessage, {{ <__KmodRsMessage as {private}::Message>::SIZE }}, _, _>(
+        "{private}::print::<__KmodRsMessage, {{ <__KmodRsMessage as {private}::Message>::SIZE }}, _, _, _>(
+            &__kmod_rs_sink,
             &{tags},
             || {fallback},
         )

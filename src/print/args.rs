@@ -28,6 +28,7 @@ mod format;
 mod header;
 mod impls;
 mod list;
+mod sink;
 mod tag;
 
 // What the `printk` macro's expansion and the doc examples name, and the types their signatures
@@ -38,22 +39,17 @@ pub use fallback::Formatted;
 pub use format::{format, Message};
 pub use header::Header;
 pub use list::Tags;
+pub(crate) use sink::RECORD_MAX;
+pub use sink::{print_fmt, Out, Printk, Sink};
 pub use tag::{Arg, Fast, FastArg, Slow, SlowArg, Tag};
 
-use super::LineWriter;
-
-/// The most bytes a message printed with one `_printk` call may have: below a printk record's
-/// text limit (991 bytes on 6.1, `LOG_LINE_MAX - 1`; 1023 on 6.12), level and prefix included.
-/// A longer one is printed in pieces.
-const RECORD_MAX: usize = 960;
-
-/// Prints message `M` with the arguments `tags`, in a printk format of `N` bytes: one `_printk`
-/// call with the format built at compile time if every argument is fast and the message fits a
-/// printk record; in pieces if it may not fit; with `fallback` (`core::fmt`) if an argument is
-/// slow. Called by the `printk` macro.
+/// Prints message `M` with the arguments `tags` to `sink`, in a format of `N` bytes: one call
+/// of the sink's C function with the format built at compile time if every argument is fast and
+/// the message fits the sink's limit; in pieces if it may not fit; with `fallback`
+/// (`core::fmt`) if an argument is slow. Called by the `printk` macro.
 ///
 /// ```ignore
-/// use kernel::print::args::{print, Header, Message};
+/// use kernel::print::args::{print, Header, Message, Printk};
 /// use kernel::print::level;
 /// struct Loaded;
 /// impl Message for Loaded {
@@ -61,33 +57,34 @@ const RECORD_MAX: usize = 960;
 ///     const PIECES: &'static [&'static str] = &["loaded\n"];
 /// }
 /// // In a module: prints "hello: loaded".
-/// print::<Loaded, { Loaded::SIZE }, _, _>(&(), || {});
+/// print::<Loaded, { Loaded::SIZE }, _, _, _>(&Printk, &(), || {});
 /// ```
 #[inline(always)]
-pub fn print<M: Message, const N: usize, T: Tags, F: FnOnce()>(tags: &T, fallback: F)
+pub fn print<M: Message, const N: usize, T: Tags, S: Sink, F: FnOnce()>(sink: &S, tags: &T, fallback: F)
 where
     T::Args: Call,
 {
     if !T::FAST {
         fallback();
-    } else if M::FIXED_LEN.saturating_add(tags.max_len()) <= RECORD_MAX {
+    } else if M::FIXED_LEN.saturating_add(tags.max_len()) <= S::LIMIT {
         let format = format::<M, N, T>(tags);
-        // SAFETY: `format` is NUL-terminated (`BYTES` ends with a NUL). Its header has no
-        // conversion; its pieces have each `%` doubled; between them it has the conversion of
-        // each argument in order, each consuming exactly what the argument adds to `args`
-        // (`Tags`). The lengths of `%.*s` are those of strings shorter than the message,
-        // shorter than `RECORD_MAX`.
-        unsafe { tags.args().call(format.as_ptr().cast()) };
+        // SAFETY: `format` is NUL-terminated (`BYTES` ends with a NUL) and starts with the
+        // message's header, which the macro chose for the sink. Its pieces have each `%`
+        // doubled; between them it has the conversion of each argument in order, each consuming
+        // exactly what the argument adds to `args` (`Tags`). It prints at most `FIXED_LEN` plus
+        // `max_len` bytes, within the sink's limit (and the lengths of `%.*s`, shorter, fit an
+        // `int`: every limit does).
+        unsafe { sink.call(tags.args(), format.as_ptr().cast()) };
     } else {
-        print_long::<M, T>(tags);
+        print_long::<M, T, S>(sink, tags);
     }
 }
 
-/// Prints a message too long for one printk record, through a buffer.
+/// Prints a message too long for one call of its sink, in pieces.
 #[cold]
 #[inline(never)]
-fn print_long<M: Message, T: Tags>(tags: &T) {
-    let mut out = LineWriter::new(M::HEADER);
+fn print_long<M: Message, T: Tags, S: Sink>(sink: &S, tags: &T) {
+    let mut out = sink.writer(M::HEADER);
     tags.write(&mut out, M::PIECES);
     out.flush();
 }

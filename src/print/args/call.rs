@@ -1,9 +1,10 @@
-//! The `_printk` call with a message's C varargs: one implementation per number of varargs.
+//! The C calls of a message with its C varargs: one implementation per number of varargs.
 
 use crate::bindings;
 use core::ffi::{c_char, c_int, c_long, c_uint, c_ulong};
 
-/// A list of C varargs, as [`Tags::args`](super::Tags::args) builds it, that `_printk` can take.
+/// A list of C varargs, as [`Tags::args`](super::Tags::args) builds it, that the printing
+/// functions of C can take after their format.
 pub trait Call {
     /// Calls `_printk(format, ...)` with the varargs.
     ///
@@ -11,7 +12,21 @@ pub trait Call {
     ///
     /// `format` is a NUL-terminated printk format whose conversions consume (a prefix of) the
     /// varargs, reading each as its type.
-    unsafe fn call(self, format: *const c_char);
+    unsafe fn printk(self, format: *const c_char);
+
+    /// Calls `_dev_printk(level, dev, format, ...)` with the varargs.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Call::printk`], and `level` is a `KERN_<LEVEL>` string, `dev` a live device.
+    unsafe fn dev_printk(self, level: *const c_char, dev: *const bindings::device, format: *const c_char);
+
+    /// Calls `seq_printf(m, format, ...)` with the varargs.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Call::printk`], and `m` is a `struct seq_file` only this thread writes to.
+    unsafe fn seq_printf(self, m: *mut bindings::seq_file, format: *const c_char);
 }
 
 /// The types that go to `_printk` as varargs.
@@ -53,10 +68,24 @@ macro_rules! call_impls {
     (@one $(($ty:ident $var:ident))*) => {
         impl<$($ty: CVarArg),*> Call for list!((); $($ty)*) {
             #[inline(always)]
-            unsafe fn call(self, format: *const c_char) {
+            unsafe fn printk(self, format: *const c_char) {
                 let list!((); $($var)*) = self;
                 // SAFETY: the caller's.
                 unsafe { bindings::_printk(format, $($var),*) };
+            }
+
+            #[inline(always)]
+            unsafe fn dev_printk(self, level: *const c_char, dev: *const bindings::device, format: *const c_char) {
+                let list!((); $($var)*) = self;
+                // SAFETY: the caller's.
+                unsafe { bindings::_dev_printk(level, dev, format, $($var),*) };
+            }
+
+            #[inline(always)]
+            unsafe fn seq_printf(self, m: *mut bindings::seq_file, format: *const c_char) {
+                let list!((); $($var)*) = self;
+                // SAFETY: the caller's.
+                unsafe { bindings::seq_printf(m, format, $($var),*) };
             }
         }
     };

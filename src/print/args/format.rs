@@ -76,10 +76,12 @@ impl<M: Message, T: Tags, const N: usize> Format<M, T, N> {
         assert!(M::PIECES.len() == T::COUNT + 1, "pr_*!: as many placeholders as arguments");
         let mut out = [0u8; N];
         let level = M::HEADER.level();
-        out[0] = level[0];
-        out[1] = level[1];
-        let mut at = 2;
-        if let Some((_, prefix)) = M::HEADER.first {
+        let mut at = 0;
+        while at < level.len() {
+            out[at] = level[at];
+            at += 1;
+        }
+        if let Some((_, prefix)) = M::HEADER.first() {
             at = escape(&mut out, at, prefix.to_bytes());
             at = escape(&mut out, at, b": ");
         }

@@ -74,7 +74,7 @@ bool_conversion!(DISPLAY DEBUG);
 
 // SAFETY: `%.*s` reads an `int`, the length, then a pointer to at least that many bytes. `push`
 // adds the string's length and address; the length fits an `int`, as `print` calls `push` only
-// for messages shorter than `RECORD_MAX`.
+// for messages within their sink's limit, which does.
 unsafe impl Conversion<DISPLAY> for str {
     const SPEC: &'static [u8] = b"%.*s";
     type Pushed<P> = ((P, c_int), *const c_char);

@@ -1,8 +1,7 @@
 //! The tags of all of a message's arguments, as one list type: what the message's format, its C
 //! varargs and its length bound are made from.
 
-use super::{Tag, Value};
-use crate::print::LineWriter;
+use super::{Out, Tag, Value};
 
 /// The most arguments a message on the fast path has; the macro sends longer lists to
 /// `core::fmt`.
@@ -32,7 +31,7 @@ pub unsafe trait Tags {
     /// At most how many bytes printk prints for the arguments.
     fn max_len(&self) -> usize;
     /// Writes the message: `pieces[0]`, then each argument followed by its piece.
-    fn write(&self, out: &mut LineWriter, pieces: &[&str]);
+    fn write<W: Out>(&self, out: &mut W, pieces: &[&str]);
 }
 
 // SAFETY: no arguments.
@@ -47,7 +46,7 @@ unsafe impl Tags for () {
     fn max_len(&self) -> usize {
         0
     }
-    fn write(&self, out: &mut LineWriter, pieces: &[&str]) {
+    fn write<W: Out>(&self, out: &mut W, pieces: &[&str]) {
         out.write_bytes(pieces.first().copied().unwrap_or_default().as_bytes());
     }
 }
@@ -75,7 +74,7 @@ unsafe impl<P: Tags, L: Tag> Tags for (P, L) {
         };
         self.0.max_len().saturating_add(len)
     }
-    fn write(&self, out: &mut LineWriter, pieces: &[&str]) {
+    fn write<W: Out>(&self, out: &mut W, pieces: &[&str]) {
         self.0.write(out, pieces);
         out.write_value(self.1.value(), L::KIND);
         out.write_bytes(pieces.get(Self::COUNT).copied().unwrap_or_default().as_bytes());

@@ -10,6 +10,11 @@
 //! `write_iter` move 3 and 2 bytes and claim 1 MiB more than asked for and `usize::MAX`; a read of
 //! 64 bytes writes 3 bytes, then ignores that a second copy faulted, and claims 64. The count
 //! `read()` and `write()` return must be the bytes that really moved through the I/O vector.
+//!
+//! Printing about a device and into a sequence file, each way a message can take: at load,
+//! `dev_*!` about the cursor device with a format built at compile time, with an argument only
+//! `core::fmt` formats, and longer than one call prints; the cursor's `fdinfo`, `seq_print!` the
+//! same three ways.
 
 #![no_std]
 
@@ -19,6 +24,7 @@ use kernel::ioctl::_IO;
 use kernel::iov::{IovIterDest, IovIterSource};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration, MiscDeviceShared};
 use kernel::prelude::*;
+use kernel::seq_file::{seq_print, SeqFile};
 
 module! {
     type: MiscScratch,
@@ -30,6 +36,24 @@ module! {
 const SIZE: usize = 256;
 const SCRATCH_ADD: u32 = _IO('s' as u32, 1);
 const SCRATCH_REMOVE: u32 = _IO('s' as u32, 2);
+
+/// `N` bytes of the test pattern (tests/foundation.py's `PATTERN`): digits, `|` every 100th.
+const fn pattern<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        bytes[i] = if i % 100 == 99 { b'|' } else { b'0' + (i % 10) as u8 };
+        i += 1;
+    }
+    bytes
+}
+
+const LONG_BYTES: [u8; 600] = pattern();
+/// Longer than one `_dev_printk()` of the fast path takes.
+const LONG: &str = match core::str::from_utf8(&LONG_BYTES) {
+    Ok(text) => text,
+    Err(_) => panic!("the pattern is ASCII"),
+};
 
 #[pin_data(PinnedDrop)]
 struct Memory {
@@ -127,6 +151,13 @@ impl MiscDevice for Cursor {
         iov.advance(2);
         Ok(usize::MAX)
     }
+
+    fn show_fdinfo(_this: &Control, m: &SeqFile, _file: &File) {
+        seq_print!(m, "seq fast: {} {:#x} {} {}%\n", 42u32, 255u8, "str", -1i64);
+        seq_print!(m, "seq slow: {} {}\n", 3u8, 'c');
+        seq_print!(m, "seq fmt: {:>4}|{:?}\n", 7, Some(1));
+        seq_print!(m, "seq long {} <{}>\n", LONG.len(), LONG);
+    }
 }
 
 #[pin_data]
@@ -215,6 +246,14 @@ impl kernel::InPlaceModule for MiscScratch {
                 0o666,
                 control.clone()?,
             ),
+        })
+        .pin_chain(|module| {
+            let dev = module.cursor.device();
+            dev_info!(dev, "dev fast: {} {:#x} {}%\n", 5u32, 0xabu8, "str");
+            dev_warn!(dev, "dev slow: {} {}\n", 6u8, 'z');
+            dev_notice!(dev, "dev fmt: {:>4}|\n", 8);
+            dev_info!(dev, "dev long {} <{}>\n", LONG.len(), LONG);
+            Ok(())
         })
     }
 }
