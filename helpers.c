@@ -56,49 +56,31 @@ void *kmod_rs_helper___vmalloc(unsigned long size, gfp_t gfp_mask)
 #endif /* RUST_HELPERS_VMALLOC */
 
 /*
- * get_user() and put_user() pick the access by the type of the pointer; Rust passes the size
- * instead (1, 2, 4 or 8 bytes; -EINVAL for any other) and the value by address, which need not
- * be aligned.
+ * get_user() and put_user() pick the access by the type of the pointer: one helper per type, so
+ * that the value travels in a register, as in C (x86's __get_user_4() and __put_user_4() take it
+ * in one), with nothing to dispatch on at run time.
  */
-#define RUST_USER_SIZES(access) access(u8) access(u16) access(u32) access(u64)
+#define RUST_USER_TYPES(access) access(u8) access(u16) access(u32) access(u64)
 
 #ifdef RUST_HELPERS_GET_USER
 
-int kmod_rs_helper_get_user(void *val, const void __user *ptr, size_t size)
-{
-	int ret = -EINVAL;
-
-	switch (size) {
-#define GET_USER_CASE(type) case sizeof(type): {				\
-		type x;							\
-		ret = get_user(x, (const type __user *)ptr);		\
-		memcpy(val, &x, sizeof(x));				\
-		break;							\
-	}
-	RUST_USER_SIZES(GET_USER_CASE)
-	}
-	return ret;
+#define GET_USER(type)									\
+int kmod_rs_helper_get_user_##type(type *val, const type __user *ptr)			\
+{											\
+	return get_user(*val, ptr);							\
 }
+RUST_USER_TYPES(GET_USER)
 
 #endif /* RUST_HELPERS_GET_USER */
 
 #ifdef RUST_HELPERS_PUT_USER
 
-int kmod_rs_helper_put_user(const void *val, void __user *ptr, size_t size)
-{
-	int ret = -EINVAL;
-
-	switch (size) {
-#define PUT_USER_CASE(type) case sizeof(type): {				\
-		type x;							\
-		memcpy(&x, val, sizeof(x));				\
-		ret = put_user(x, (type __user *)ptr);			\
-		break;							\
-	}
-	RUST_USER_SIZES(PUT_USER_CASE)
-	}
-	return ret;
+#define PUT_USER(type)									\
+int kmod_rs_helper_put_user_##type(type val, type __user *ptr)				\
+{											\
+	return put_user(val, ptr);							\
 }
+RUST_USER_TYPES(PUT_USER)
 
 #endif /* RUST_HELPERS_PUT_USER */
 

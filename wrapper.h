@@ -44,8 +44,14 @@ void *kmod_rs_helper_kvmalloc(size_t size, gfp_t flags);
 void *kmod_rs_helper___vmalloc(unsigned long size, gfp_t gfp_mask);
 
 /* <linux/uaccess.h> */
-int kmod_rs_helper_get_user(void *val, const void __user *ptr, size_t size);
-int kmod_rs_helper_put_user(const void *val, void __user *ptr, size_t size);
+int kmod_rs_helper_get_user_u8(u8 *val, const u8 __user *ptr);
+int kmod_rs_helper_get_user_u16(u16 *val, const u16 __user *ptr);
+int kmod_rs_helper_get_user_u32(u32 *val, const u32 __user *ptr);
+int kmod_rs_helper_get_user_u64(u64 *val, const u64 __user *ptr);
+int kmod_rs_helper_put_user_u8(u8 val, u8 __user *ptr);
+int kmod_rs_helper_put_user_u16(u16 val, u16 __user *ptr);
+int kmod_rs_helper_put_user_u32(u32 val, u32 __user *ptr);
+int kmod_rs_helper_put_user_u64(u64 val, u64 __user *ptr);
 
 /* <linux/refcount.h> */
 void kmod_rs_helper_refcount_set(refcount_t *r, int n);

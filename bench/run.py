@@ -171,12 +171,12 @@ def size_rows(modules):
         rust, c = modules[rust_dir], modules[c_dir]
         rust_sizes, breakdowns[rust.name] = ko_sizes(rust, rust.name)
         c_sizes, _ = ko_sizes(c)
-        limit = 0.5 if pair == "misc" else 2 / 3
+        # rust_misc's code within 1.25x of its C twin's (the benchmark issue's target); its .ko,
+        # symbol tables and all, within 2x; hello's code within 1.5x.
+        limits = {"text": 0.8, "ko_stripped": 0.5} if pair == "misc" else {"text": 2 / 3}
         for key, label in [("text", "executable sections"), ("rodata", ".rodata*"), ("data", ".data*, .bss"),
                            ("ko_stripped", ".ko stripped of debug info"), ("ko", ".ko as built (with debug info)")]:
-            target = None
-            if key == "text" or (pair == "misc" and key == "ko_stripped"):
-                target = limit
+            target = limits.get(key)
             rows.append(row("size", f"{pair}_{key}", f"{rust.name} vs {c.name}: {label}", "bytes",
                             [c_sizes[key]], [rust_sizes[key]], target))
         if pair == "hello":

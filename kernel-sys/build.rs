@@ -12,6 +12,8 @@ const FUNCTIONS: &[&str] = &[
     "_printk",
     "kfree",
     "ksize",
+    "kmalloc_size_roundup",
+    "__kmalloc_cache_noprof",
     "mutex_lock",
     "mutex_unlock",
     "__init_waitqueue_head",
@@ -72,6 +74,8 @@ const OPTIONAL: &[&str] = &[
     // Static inlines where the architecture defines INLINE_COPY_{FROM,TO}_USER (arm64).
     "_copy_from_user",
     "_copy_to_user",
+    // Absent with CONFIG_SLOB (6.1), which has no kmalloc caches.
+    "__kmalloc_cache_noprof",
 ];
 
 /// Functions of [`FUNCTIONS`] that kernels have renamed, with their older name: where the headers
@@ -80,6 +84,9 @@ const OPTIONAL: &[&str] = &[
 const RENAMED: &[(&str, &str)] = &[
     // 6.16
     ("timer_init_key", "init_timer_key"),
+    // 6.11 (6.10: kmalloc_trace_noprof(), 6.1-6.9: kmalloc_trace(), with the same parameters)
+    ("__kmalloc_cache_noprof", "kmalloc_trace_noprof"),
+    ("__kmalloc_cache_noprof", "kmalloc_trace"),
 ];
 
 const TYPES: &[&str] = &[
@@ -138,6 +145,7 @@ const VARS: &[&str] = &[
     "S_I[RWX](USR|GRP|OTH|UGO)",
     "_IOC_[A-Z]+",
     "MAX_LFS_FILESIZE",
+    "kmalloc_caches",
 ];
 
 /// Types kept as blobs of the right size and alignment: those bindgen cannot lay out in Rust

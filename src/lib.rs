@@ -32,6 +32,8 @@
 // `Arc<dyn Trait>`, as upstream's: unsizing coercions of a custom pointer are unstable. The kernel
 // target is always built with `RUSTC_BOOTSTRAP=1` (for `-Zbuild-std`); host builds go without.
 #![cfg_attr(target_os = "none", feature(coerce_unsized, unsize))]
+// `kmalloc()` of a constant size as C's inline (`alloc::slab`): rustc's `__builtin_constant_p()`.
+#![cfg_attr(target_os = "none", feature(core_intrinsics), allow(internal_features))]
 #![warn(missing_docs, unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc as alloc_crate;

@@ -307,21 +307,69 @@ impl UserSliceReader {
     pub fn read<T: FromBytes>(&mut self) -> Result<T> {
         let mut value = MaybeUninit::<T>::uninit();
         let to = value.as_mut_ptr().cast::<c_void>();
-        self.0.copy(size_of::<T>(), |from, len| match len {
-            // SAFETY: `to` is valid for writes of `len` bytes, all of `value`, whatever they hold;
-            // `get_user()` checks the user address itself and handles faults.
-            1 | 2 | 4 | 8 => match unsafe { bindings::get_user(to, from, len as usize) } {
-                0 => 0,
-                _ => len,
-            },
-            // SAFETY: as above, for `_copy_from_user()`, which skips only the run-time
-            // object-size check, needless here (see the module documentation).
-            _ => unsafe { bindings::_copy_from_user(to, from, len) },
+        self.0.copy(size_of::<T>(), |from, len| {
+            // SAFETY: `to` is valid for writes of `len` bytes, all of `value`, whatever they hold
+            // (unaligned: `value`'s alignment may be below its size); `get_user()` checks the
+            // user address itself and handles faults.
+            let status = unsafe {
+                match len {
+                    1 => get_user(to, from, bindings::get_user_u8),
+                    2 => get_user(to, from, bindings::get_user_u16),
+                    4 => get_user(to, from, bindings::get_user_u32),
+                    8 => get_user(to, from, bindings::get_user_u64),
+                    // As above, for `_copy_from_user()`, which skips only the run-time
+                    // object-size check, needless here (see the module documentation).
+                    _ => return bindings::_copy_from_user(to, from, len),
+                }
+            };
+            if status == 0 {
+                0
+            } else {
+                len
+            }
         })?;
         // SAFETY: all `size_of::<T>()` bytes were written, and any bytes are a valid `T`
         // (`T: FromBytes`).
         Ok(unsafe { value.assume_init() })
     }
+}
+
+/// Reads a `U` from user space into the possibly unaligned `to` with the `get_user()` helper of
+/// `U`'s size.
+///
+/// # Safety
+///
+/// `to` is valid for writes of `size_of::<U>()` bytes.
+#[inline(always)]
+unsafe fn get_user<U: Copy + Default>(
+    to: *mut c_void,
+    from: *const c_void,
+    helper: unsafe extern "C" fn(*mut U, *const U) -> c_int,
+) -> c_int {
+    let mut value = U::default();
+    // SAFETY: `value` is a valid `U`; the helper checks the user address and handles faults.
+    let status = unsafe { helper(&mut value, from.cast()) };
+    // SAFETY: the caller's.
+    unsafe { to.cast::<U>().write_unaligned(value) };
+    status
+}
+
+/// Writes the `U` at the possibly unaligned `from` to user space with the `put_user()` helper
+/// of `U`'s size.
+///
+/// # Safety
+///
+/// `from` is valid for reads of `size_of::<U>()` initialised bytes.
+#[inline(always)]
+unsafe fn put_user<U: Copy>(
+    from: *const c_void,
+    to: *mut c_void,
+    helper: unsafe extern "C" fn(U, *mut U) -> c_int,
+) -> c_int {
+    // SAFETY: the caller's; any initialised bytes are a valid unsigned integer.
+    let value = unsafe { from.cast::<U>().read_unaligned() };
+    // SAFETY: the helper checks the user address and handles faults.
+    unsafe { helper(value, to.cast()) }
 }
 
 /// Writes a [`UserSlice`] front to back.
@@ -383,17 +431,26 @@ impl UserSliceWriter {
     /// ```
     pub fn write<T: AsBytes>(&mut self, value: &T) -> Result {
         let from = core::ptr::from_ref(value).cast::<c_void>();
-        self.0.copy(size_of::<T>(), |to, len| match len {
+        self.0.copy(size_of::<T>(), |to, len| {
             // SAFETY: `from` is valid for reads of `len` bytes, all of `*value`, which are
-            // initialised (`T: AsBytes`); `put_user()` checks the user address itself and handles
-            // faults.
-            1 | 2 | 4 | 8 => match unsafe { bindings::put_user(from, to, len as usize) } {
-                0 => 0,
-                _ => len,
-            },
-            // SAFETY: as above, for `_copy_to_user()`, which skips only the run-time object-size
-            // check, needless here (see the module documentation).
-            _ => unsafe { bindings::_copy_to_user(to, from, len) },
+            // initialised (`T: AsBytes`); `put_user()` checks the user address itself and
+            // handles faults.
+            let status = unsafe {
+                match len {
+                    1 => put_user(from, to, bindings::put_user_u8),
+                    2 => put_user(from, to, bindings::put_user_u16),
+                    4 => put_user(from, to, bindings::put_user_u32),
+                    8 => put_user(from, to, bindings::put_user_u64),
+                    // As above, for `_copy_to_user()`, which skips only the run-time object-size
+                    // check, needless here (see the module documentation).
+                    _ => return bindings::_copy_to_user(to, from, len),
+                }
+            };
+            if status == 0 {
+                0
+            } else {
+                len
+            }
         })
     }
 }

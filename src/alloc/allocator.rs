@@ -104,7 +104,7 @@ impl Kmalloc {
         let size = kmalloc_size(layout).ok_or(AllocError)?;
         // SAFETY: `kmalloc` may be called with any size and flags; it fails with null. (Not
         // `krealloc` of null, which gets there too, but through more calls and checks.)
-        let ptr = unsafe { bindings::kmalloc(size, flags.as_raw()) };
+        let ptr = unsafe { super::slab::kmalloc(size, flags.as_raw()) };
         NonNull::new(ptr.cast()).ok_or(AllocError)
     }
 

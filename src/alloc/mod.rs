@@ -25,10 +25,14 @@
 pub mod allocator;
 mod kbox;
 mod kvec;
+mod slab;
 
 pub use allocator::{KVmalloc, KernelAllocator, Kmalloc, Vmalloc};
 pub use kbox::KBox;
 pub use kvec::{KVVec, KVec, VVec, Vec};
+// For its doc example, which checks it against the kernel's own lookup; not an API.
+#[doc(hidden)]
+pub use slab::kmalloc_index;
 
 use crate::bindings;
 use core::alloc::Layout;
