@@ -58,31 +58,44 @@ void *kmod_rs_helper___vmalloc(unsigned long size, gfp_t gfp_mask)
 /*
  * get_user() and put_user() pick the access by the type of the pointer: one helper per type, so
  * that the value travels in a register, as in C (x86's __get_user_4() and __put_user_4() take it
- * in one), with nothing to dispatch on at run time.
+ * in one), with nothing to dispatch on at run time. Each is a group of its own: a module links
+ * the sizes it uses.
  */
-#define RUST_USER_TYPES(access) access(u8) access(u16) access(u32) access(u64)
-
-#ifdef RUST_HELPERS_GET_USER
-
 #define GET_USER(type)									\
 int kmod_rs_helper_get_user_##type(type *val, const type __user *ptr)			\
 {											\
 	return get_user(*val, ptr);							\
 }
-RUST_USER_TYPES(GET_USER)
-
-#endif /* RUST_HELPERS_GET_USER */
-
-#ifdef RUST_HELPERS_PUT_USER
-
 #define PUT_USER(type)									\
 int kmod_rs_helper_put_user_##type(type val, type __user *ptr)				\
 {											\
 	return put_user(val, ptr);							\
 }
-RUST_USER_TYPES(PUT_USER)
 
-#endif /* RUST_HELPERS_PUT_USER */
+#ifdef RUST_HELPERS_GET_USER_U8
+GET_USER(u8)
+#endif
+#ifdef RUST_HELPERS_GET_USER_U16
+GET_USER(u16)
+#endif
+#ifdef RUST_HELPERS_GET_USER_U32
+GET_USER(u32)
+#endif
+#ifdef RUST_HELPERS_GET_USER_U64
+GET_USER(u64)
+#endif
+#ifdef RUST_HELPERS_PUT_USER_U8
+PUT_USER(u8)
+#endif
+#ifdef RUST_HELPERS_PUT_USER_U16
+PUT_USER(u16)
+#endif
+#ifdef RUST_HELPERS_PUT_USER_U32
+PUT_USER(u32)
+#endif
+#ifdef RUST_HELPERS_PUT_USER_U64
+PUT_USER(u64)
+#endif
 
 #ifdef RUST_HELPERS_REFCOUNT
 

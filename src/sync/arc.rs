@@ -123,13 +123,28 @@ impl<T: ?Sized> Clone for Arc<T> {
 }
 
 impl<T: ?Sized> Drop for Arc<T> {
+    #[inline]
     fn drop(&mut self) {
         // The count includes this `Arc` (type invariant).
         if self.inner().refcount.dec_and_test() {
-            // SAFETY: this was the last reference: nothing else uses the allocation, which
-            // came from a `KBox<ArcInner<T>>`.
-            drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });
+            // SAFETY: this was the last reference.
+            unsafe { self.drop_slow() };
         }
+    }
+}
+
+impl<T: ?Sized> Arc<T> {
+    /// Drops the value and frees the allocation: one copy of that code per type, not one per
+    /// place an `Arc` is dropped (most drops are not the last).
+    ///
+    /// # Safety
+    ///
+    /// The count has dropped to zero: this was the last reference.
+    #[inline(never)]
+    unsafe fn drop_slow(&mut self) {
+        // SAFETY: nothing else uses the allocation (the caller's), which came from a
+        // `KBox<ArcInner<T>>`.
+        drop(unsafe { KBox::from_raw(self.ptr.as_ptr()) });
     }
 }
 
