@@ -66,6 +66,7 @@ class Object:
                 self.allocated.add(m.group(2))
         self.functions = {}      # (section name, address) -> function name
         self.symbols = {}        # name -> (section name, address)
+        self.bindings = {}       # name -> binding (LOCAL, GLOBAL, WEAK)
         for line in _out("readelf", "-sW", self.path).splitlines():
             parts = line.split()
             if len(parts) < 8 or not parts[0].endswith(":") or not parts[6].isdigit():
@@ -73,6 +74,7 @@ class Object:
             value, kind, name = int(parts[1], 16), parts[3], parts[7]
             section = self.sections.get(int(parts[6]))
             self.symbols.setdefault(name, (section, value))
+            self.bindings.setdefault(name, parts[4])
             if kind == "FUNC":
                 self.functions[(section, value)] = name
         self.data_relocs = []    # (type, target)

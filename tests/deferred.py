@@ -5,7 +5,8 @@ the host, what the work item types refuse to compile."""
 
 import re
 
-from harness import compile_checks, run, tail
+import codegen
+from harness import compile_checks, tail
 
 MODULES = ["examples/deferred", "tests/modules/deferred_test"]
 
@@ -50,13 +51,6 @@ TEST_CHECKS = [
 ]
 
 
-def module_symbols(ko):
-    """{name: binding} of the symbols a .ko defines."""
-    status, out = run(["readelf", "-sW", str(ko)])
-    rows = [line.split() for line in out.splitlines()]
-    return {r[7]: r[4] for r in rows if len(r) >= 8 and r[0].endswith(":") and r[6] != "UND"}
-
-
 def built(results, kernel, modules):
     """The module's own workqueue comes with `workqueue::system()`: a module that queues work gets
     the C init_module/cleanup_module that create and destroy it, one that does not keeps module!'s
@@ -64,7 +58,7 @@ def built(results, kernel, modules):
     for name, uses in [("deferred", True), ("deferred_test", True), ("hello", False)]:
         if name not in modules:
             continue
-        symbols = module_symbols(modules[name].ko)
+        symbols = codegen.Object(modules[name].ko).bindings
         glue = symbols.get("init_module") == "GLOBAL" and symbols.get("cleanup_module") == "GLOBAL" \
             and "kmod_rs_module_wq" in symbols
         plain = symbols.get("init_module") == "WEAK" and symbols.get("cleanup_module") == "WEAK" \
