@@ -6,7 +6,8 @@
  *
  * The helpers come in groups, one per `#ifdef RUST_HELPERS_<GROUP>`. build.rs compiles the file
  * once per group, with only that group defined, so each group is an object of its own and a module
- * links only the groups it calls.
+ * links only the groups it calls. A group holds helpers that callers need together; one a caller
+ * may need alone is a group of its own.
  */
 #include "wrapper.h"
 /* LINUX_VERSION_CODE, where a helper's body differs between kernels. */
@@ -97,29 +98,34 @@ PUT_USER(u32)
 PUT_USER(u64)
 #endif
 
-#ifdef RUST_HELPERS_REFCOUNT
-
+/* One group each: `Arc` needs inc and dec_and_test, `Refcount` all four. */
+#ifdef RUST_HELPERS_REFCOUNT_SET
 void kmod_rs_helper_refcount_set(refcount_t *r, int n)
 {
 	refcount_set(r, n);
 }
+#endif
 
+#ifdef RUST_HELPERS_REFCOUNT_INC
 void kmod_rs_helper_refcount_inc(refcount_t *r)
 {
 	refcount_inc(r);
 }
+#endif
 
+#ifdef RUST_HELPERS_REFCOUNT_DEC_AND_TEST
 bool kmod_rs_helper_refcount_dec_and_test(refcount_t *r)
 {
 	return refcount_dec_and_test(r);
 }
+#endif
 
+#ifdef RUST_HELPERS_REFCOUNT_DEC
 void kmod_rs_helper_refcount_dec(refcount_t *r)
 {
 	refcount_dec(r);
 }
-
-#endif /* RUST_HELPERS_REFCOUNT */
+#endif
 
 #ifdef RUST_HELPERS_COMPLETION
 
@@ -201,12 +207,17 @@ int kmod_rs_helper_signal_pending(struct task_struct *t)
 	return signal_pending(t);
 }
 
+#endif /* RUST_HELPERS_SCHED */
+
+/* Apart from the waiting ones: the parameter lock asks it, waiting code does not. */
+#ifdef RUST_HELPERS_IN_TASK
+
 bool kmod_rs_helper_in_task(void)
 {
 	return in_task();
 }
 
-#endif /* RUST_HELPERS_SCHED */
+#endif /* RUST_HELPERS_IN_TASK */
 
 #ifdef RUST_HELPERS_POLL
 
