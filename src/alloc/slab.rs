@@ -30,40 +30,75 @@ pub(super) unsafe fn kmalloc(size: usize, flags: bindings::gfp_t) -> *mut c_void
             CONFIG_MEM_ALLOC_PROFILING
         ))
     ))]
-    if constant(size) && constant(flags) && size != 0 && size <= MAX_CACHE_SIZE && flags & NOT_NORMAL == 0 {
-        let index = kmalloc_index(size);
-        // SAFETY: `kmalloc_caches` is set up before any module loads and not changed after;
-        // `KMALLOC_NORMAL` and `index` (at most that of `KMALLOC_MAX_CACHE_SIZE`) are in bounds.
-        let cache = unsafe { (*core::ptr::addr_of!(bindings::kmalloc_caches))[NORMAL][index] };
-        // SAFETY: the cache of `size`'s class, as the inline picks it; the caller's flags.
-        return unsafe { bindings::__kmalloc_cache_noprof(cache, flags, size) };
+    // SAFETY: the caller's.
+    if let Some(ptr) = unsafe { constant_size::kmalloc(size, flags) } {
+        return ptr;
     }
     // SAFETY: the caller's.
     unsafe { bindings::kmalloc(size, flags) }
 }
 
-/// Whether the optimiser knows `value` here: C's `__builtin_constant_p()`.
-#[cfg(target_os = "none")]
-#[inline(always)]
-fn constant<T: Copy>(value: T) -> bool {
-    // Safe in newer compilers, `unsafe` in older ones.
-    #[allow(unused_unsafe)]
-    // SAFETY: the intrinsic only answers a question about its argument.
-    unsafe {
-        core::intrinsics::is_val_statically_known(value)
+/// The inline's path, where the configuration has it the same on every kernel line (see above).
+#[cfg(all(
+    target_os = "none",
+    not(any(
+        CONFIG_SLOB,
+        CONFIG_RANDOM_KMALLOC_CACHES,
+        CONFIG_KMALLOC_PARTITION_CACHES,
+        CONFIG_MEM_ALLOC_PROFILING
+    ))
+))]
+mod constant_size {
+    use super::kmalloc_index;
+    use crate::bindings;
+    use core::ffi::c_void;
+
+    /// The largest size the kmalloc caches serve (`KMALLOC_MAX_CACHE_SIZE`).
+    const MAX_CACHE_SIZE: usize = bindings::KMALLOC_MAX_CACHE_SIZE;
+
+    /// The flags that select caches other than the normal ones (`KMALLOC_NOT_NORMAL_BITS` on
+    /// every configuration is a subset of these).
+    const NOT_NORMAL: bindings::gfp_t =
+        bindings::__GFP_RECLAIMABLE | bindings::__GFP_DMA | bindings::__GFP_ACCOUNT;
+
+    /// `KMALLOC_NORMAL`, the caches of unaccounted, unreclaimable allocations.
+    const NORMAL: usize = bindings::KMALLOC_NORMAL as usize;
+
+    /// Allocates from the cache of `size` if the optimiser knows `size` and `flags` here and
+    /// they select a normal kmalloc cache; `None` otherwise.
+    ///
+    /// # Safety
+    ///
+    /// As for [`super::kmalloc`].
+    #[inline(always)]
+    pub(super) unsafe fn kmalloc(size: usize, flags: bindings::gfp_t) -> Option<*mut c_void> {
+        if !(constant(size)
+            && constant(flags)
+            && size != 0
+            && size <= MAX_CACHE_SIZE
+            && flags & NOT_NORMAL == 0)
+        {
+            return None;
+        }
+        let index = kmalloc_index(size);
+        // SAFETY: `kmalloc_caches` is set up before any module loads and not changed after;
+        // `KMALLOC_NORMAL` and `index` (at most that of `KMALLOC_MAX_CACHE_SIZE`) are in bounds.
+        let cache = unsafe { (*core::ptr::addr_of!(bindings::kmalloc_caches))[NORMAL][index] };
+        // SAFETY: the cache of `size`'s class, as the inline picks it; the caller's flags.
+        Some(unsafe { bindings::__kmalloc_cache_noprof(cache, flags, size) })
+    }
+
+    /// Whether the optimiser knows `value` here: C's `__builtin_constant_p()`.
+    #[inline(always)]
+    fn constant<T: Copy>(value: T) -> bool {
+        // Safe in newer compilers, `unsafe` in older ones.
+        #[allow(unused_unsafe)]
+        // SAFETY: the intrinsic only answers a question about its argument.
+        unsafe {
+            core::intrinsics::is_val_statically_known(value)
+        }
     }
 }
-
-/// The largest size the kmalloc caches serve (`KMALLOC_MAX_CACHE_SIZE`).
-const MAX_CACHE_SIZE: usize = bindings::KMALLOC_MAX_CACHE_SIZE;
-
-/// The flags that select caches other than the normal ones (`KMALLOC_NOT_NORMAL_BITS` on every
-/// configuration: it is a subset of these).
-const NOT_NORMAL: bindings::gfp_t =
-    bindings::__GFP_RECLAIMABLE | bindings::__GFP_DMA | bindings::__GFP_ACCOUNT;
-
-/// `KMALLOC_NORMAL`, the caches of unaccounted, unreclaimable allocations.
-const NORMAL: usize = bindings::KMALLOC_NORMAL as usize;
 
 /// The kmalloc cache of `size` bytes, `0 < size <= KMALLOC_MAX_CACHE_SIZE`: C's
 /// `kmalloc_index()`. The caches hold powers of two from `KMALLOC_MIN_SIZE` up, and 96 and 192
