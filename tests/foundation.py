@@ -155,7 +155,9 @@ def parallel_make(results, kernel, hello):
                   status == 0 and hello.ko.exists() and "jobserver" not in out, tail(out, 8))
 
 
-# Formats the fast path of pr_*! builds at compile time, as C would write them, by module.
+# Formats the fast path of pr_*!, dev_*! and seq_print! builds at compile time, as C would write
+# them, by module; those of dev_*! and seq_print! without pr_*!'s level and module prefix
+# (`_dev_printk()` takes the level apart and puts the device's names first).
 FAST_FORMATS = {
     "hello": [b"\x016hello: Hello from Rust! (kernel %.*s)\n\0", b"\x016hello: Goodbye from Rust\n\0"],
     "printk_test": [
@@ -166,27 +168,37 @@ FAST_FORMATS = {
         b"\x016printk_test: fast strings: <%.*s> <%.*s> <%s> <%s>\n\0",
         b"\x01c %#x\0",
     ],
+    "rust_misc": [b"rust_misc_read:\t%llu\n\0", b"rust_misc_written:\t%llu\n\0",
+                  b"registered /dev/rust_misc (minor %d)\n\0"],
+    "misc_scratch": [b"seq fast: %u %#x %.*s %lld%%\n\0", b"dev fast: %u %#x %.*s%%\n\0",
+                     b"seq long %lu <%.*s>\n\0"],
 }
+
+# Modules whose every message takes the fast path: no core::fmt code in them, and why.
+NO_FMT = {"hello": "pr_info! of a str is a plain printk call",
+          "rust_misc": "its dev_info! and seq_print! are C calls"}
 
 
 def fast_path_checks(results, kernel, modules):
-    """pr_*! messages of integers and strings are one printk call with a format made at compile
-    time: no core::fmt code in hello."""
+    """Messages of integers and strings are one C call with a format made at compile time: no
+    core::fmt code in the modules of NO_FMT."""
     for name, formats in FAST_FORMATS.items():
         if name not in modules:
             continue
         data = modules[name].ko.read_bytes()
         missing = [f for f in formats if f not in data]
-        results.check(f"{kernel.name}: {name}: pr_*! formats are built at compile time", not missing,
+        results.check(f"{kernel.name}: {name}: print formats are built at compile time", not missing,
                       f"missing {missing}")
     if kernel.enabled("CONFIG_KASAN"):
         # KASAN's constructors register every global of each linked object, which keeps core's
         # formatting vtables (and the code they point to) in the module, called or not.
         return
-    symbols = codegen.Object(modules["hello"].ko).symbols
-    fmt = [s for s in symbols if re.search(r"4core3fmt|LineWriter", s)]
-    results.check(f"{kernel.name}: hello: no core::fmt code (pr_info! of a str is a plain printk call)", not fmt,
-                  " ".join(fmt[:10]))
+    for name, why in NO_FMT.items():
+        if name not in modules:
+            continue
+        symbols = codegen.Object(modules[name].ko).symbols
+        fmt = [s for s in symbols if re.search(r"4core3fmt|LineWriter", s)]
+        results.check(f"{kernel.name}: {name}: no core::fmt code ({why})", not fmt, " ".join(fmt[:10]))
 
 
 def modinfo_checks(results, kernel, hello):

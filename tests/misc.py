@@ -3,7 +3,6 @@ tests/modules/misc_scratch, driven from user space by tests/guest/misc_test/."""
 
 import re
 
-import codegen
 from foundation import PATTERN, joined
 from harness import ROOT, RUST_MISC_UAPI, compile_checks, guest_program, message_text, run, tail
 
@@ -98,30 +97,6 @@ def guest_checks(results, kernel, guest):
     log = "\n".join(guest.dmesg(step) for step in STEPS)
     results.check(f"{name}: no warning, BUG, oops or lockdep report from the misc tests", not SPLAT.search(log),
                   "\n".join(l for l in log.splitlines() if SPLAT.search(l)))
-
-
-# The formats dev_*! and seq_print! build at compile time, without the level and module prefix
-# of pr_*! (`_dev_printk()` takes the level apart and puts the device's names first).
-FAST_FORMATS = {
-    "rust_misc": [b"rust_misc_read:\t%llu\n\0", b"rust_misc_written:\t%llu\n\0",
-                  b"registered /dev/rust_misc (minor %d)\n\0"],
-    "misc_scratch": [b"seq fast: %u %#x %.*s %lld%%\n\0", b"dev fast: %u %#x %.*s%%\n\0",
-                     b"seq long %lu <%.*s>\n\0"],
-}
-
-
-def built(results, kernel, modules):
-    for name, formats in FAST_FORMATS.items():
-        if name in modules:
-            data = modules[name].ko.read_bytes()
-            missing = [f for f in formats if f not in data]
-            results.check(f"{kernel.name}: {name}: dev_*! and seq_print! formats are built at compile time",
-                          not missing, f"missing {missing}")
-    if "rust_misc" in modules and not kernel.enabled("CONFIG_KASAN"):
-        # (KASAN keeps core's formatting code in every module: see foundation.fast_path_checks.)
-        fmt = [s for s in codegen.Object(modules["rust_misc"].ko).symbols if re.search(r"4core3fmt|LineWriter", s)]
-        results.check(f"{kernel.name}: rust_misc: no core::fmt code (its dev_info! and seq_print! are C calls)",
-                      not fmt, " ".join(fmt[:10]))
 
 
 def print_checks(results, name, guest):
