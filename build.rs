@@ -45,6 +45,21 @@ fn archive_name(group: &str) -> String {
     format!("rust_helpers_{}", group.to_lowercase())
 }
 
+/// `cfg(direct_user_access)`: `kernel::uaccess` makes the calls of x86-64's `get_user()` and
+/// `put_user()` itself, where the C macros are just those calls (src/uaccess/single.rs says when).
+fn emit_direct_user_access(kernel: &Kernel) {
+    println!("cargo::rustc-check-cfg=cfg(direct_user_access)");
+    let target = |key: &str| std::env::var(format!("CARGO_CFG_TARGET_{key}")).unwrap_or_default();
+    let more_than_the_call =
+        ["CONFIG_FRAME_POINTER", "CONFIG_PROVE_LOCKING", "CONFIG_DEBUG_ATOMIC_SLEEP", "CONFIG_KMSAN"];
+    if target("ARCH") == "x86_64"
+        && target("OS") == "none"
+        && !more_than_the_call.iter().any(|o| kernel.config.enabled(o))
+    {
+        println!("cargo::rustc-cfg=direct_user_access");
+    }
+}
+
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let kernel = Kernel::from_dependency().unwrap_or_else(|e| fail(e));
@@ -52,6 +67,7 @@ fn main() {
     for file in ["helpers.c", "wrapper.h"] {
         println!("cargo::rerun-if-changed={file}");
     }
+    emit_direct_user_access(&kernel);
 
     // Each group of helpers becomes an archive of its own, so that ld, which pulls archive
     // members only to resolve symbols, links into a module just the groups it calls.

@@ -137,26 +137,29 @@ void kmod_rs_helper_init_completion(struct completion *x)
 
 #endif /* RUST_HELPERS_COMPLETION */
 
-#ifdef RUST_HELPERS_MUTEX
-
-/* A function, or a macro over the rtmutex on PREEMPT_RT. */
+/* One group each: a module that only initialises mutexes links none of the locking ones. */
+#ifdef RUST_HELPERS_MUTEX_INIT
+/* A macro over the rtmutex on PREEMPT_RT; elsewhere Rust calls the function itself. */
 void kmod_rs_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
 {
 	__mutex_init(lock, name, key);
 }
+#endif
 
-/* Macros over mutex_lock_nested() with lockdep. */
+/* Macros over mutex_lock_nested() with lockdep; elsewhere Rust calls the functions themselves. */
+#ifdef RUST_HELPERS_MUTEX_LOCK
 void kmod_rs_helper_mutex_lock(struct mutex *lock)
 {
 	mutex_lock(lock);
 }
+#endif
 
+#ifdef RUST_HELPERS_MUTEX_LOCK_INTERRUPTIBLE
 int kmod_rs_helper_mutex_lock_interruptible(struct mutex *lock)
 {
 	return mutex_lock_interruptible(lock);
 }
-
-#endif /* RUST_HELPERS_MUTEX */
+#endif
 
 #ifdef RUST_HELPERS_SPINLOCK
 
@@ -185,29 +188,20 @@ void kmod_rs_helper_spin_unlock(spinlock_t *lock)
 
 #endif /* RUST_HELPERS_SPINLOCK */
 
-#ifdef RUST_HELPERS_SCHED
-
-void kmod_rs_helper_init_wait(struct wait_queue_entry *wq_entry)
-{
-	init_wait(wq_entry);
-}
-
+/* One group each: waiting code calls both, the timer, thread and parameter code get_current() alone. */
+#ifdef RUST_HELPERS_GET_CURRENT
 struct task_struct *kmod_rs_helper_get_current(void)
 {
 	return current;
 }
+#endif
 
-void kmod_rs_helper_set_current_state(unsigned int state)
-{
-	set_current_state(state);
-}
-
+#ifdef RUST_HELPERS_SIGNAL_PENDING
 int kmod_rs_helper_signal_pending(struct task_struct *t)
 {
 	return signal_pending(t);
 }
-
-#endif /* RUST_HELPERS_SCHED */
+#endif
 
 /* Apart from the waiting ones: the parameter lock asks it, waiting code does not. */
 #ifdef RUST_HELPERS_IN_TASK
@@ -283,6 +277,9 @@ struct workqueue_struct *kmod_rs_module_wq;
 
 int kmod_rs_init_module(void);
 void kmod_rs_cleanup_module(void);
+/* Called from Rust too (kernel::workqueue, for KUnit's runs of the module's suites). */
+int kmod_rs_module_wq_create(void);
+void kmod_rs_module_wq_destroy(void);
 
 /* system_wq's flags: none, or WQ_PERCPU since 6.17, where the flag says what no flag used to. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
@@ -406,15 +403,6 @@ const char *kmod_rs_helper_dev_name(const struct device *dev)
 }
 
 #endif /* RUST_HELPERS_DEVICE */
-
-#ifdef RUST_HELPERS_UIO
-
-size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i)
-{
-	return iov_iter_count(i);
-}
-
-#endif /* RUST_HELPERS_UIO */
 
 #ifdef RUST_HELPERS_KUNIT
 

@@ -73,9 +73,7 @@ void kmod_rs_helper_spin_lock(spinlock_t *lock);
 void kmod_rs_helper_spin_unlock(spinlock_t *lock);
 
 /* <linux/wait.h>, <linux/sched.h>, <linux/sched/signal.h> */
-void kmod_rs_helper_init_wait(struct wait_queue_entry *wq_entry);
 struct task_struct *kmod_rs_helper_get_current(void);
-void kmod_rs_helper_set_current_state(unsigned int state);
 int kmod_rs_helper_signal_pending(struct task_struct *t);
 
 /* <linux/preempt.h>: whether the CPU runs a task, not an interrupt, softirq or NMI. */
@@ -109,8 +107,6 @@ void kmod_rs_helper_local_interrupt_enable(void);
 void kmod_rs_helper_might_sleep(void);
 
 const char *kmod_rs_helper_dev_name(const struct device *dev);
-
-size_t kmod_rs_helper_iov_iter_count(const struct iov_iter *i);
 
 /* <kunit/test.h>: a test's result, where KUnit runs the suites (kernel::kunit). */
 void kmod_rs_helper_kunit_set_failure(struct kunit *test);

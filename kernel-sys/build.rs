@@ -14,9 +14,11 @@ const FUNCTIONS: &[&str] = &[
     "ksize",
     "kmalloc_size_roundup",
     "__kmalloc_cache_noprof",
+    "__mutex_init",
     "mutex_lock",
     "mutex_unlock",
     "__init_waitqueue_head",
+    "init_wait_entry",
     "prepare_to_wait_exclusive",
     "finish_wait",
     "__wake_up",
@@ -69,6 +71,8 @@ const FUNCTIONS: &[&str] = &[
 /// Functions of [`FUNCTIONS`] that some configurations declare only as macros (the Rust code
 /// calls a C helper there instead): not required.
 const OPTIONAL: &[&str] = &[
+    // A macro over the rtmutex with PREEMPT_RT.
+    "__mutex_init",
     // A macro over mutex_lock_nested() with lockdep (CONFIG_DEBUG_LOCK_ALLOC).
     "mutex_lock",
     // Static inlines where the architecture defines INLINE_COPY_{FROM,TO}_USER (arm64).
@@ -198,6 +202,7 @@ const LAYOUTS: &[TypeLayout<'_>] = &[
     ),
     ("struct miscdevice", &["minor", "name", "fops", "this_device", "mode"]),
     ("struct kiocb", &["ki_filp", "ki_pos"]),
+    ("struct iov_iter", &["count"]),
     ("struct tracepoint", &["key"]),
     ("struct kunit_case", &["run_case", "name"]),
     ("struct kunit_suite", &["name", "test_cases"]),

@@ -56,6 +56,11 @@ const gfp_t RUST_CONST_HELPER___GFP_ACCOUNT = __GFP_ACCOUNT;
 const loff_t RUST_CONST_HELPER_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 /* bindgen keeps the first definition of a macro: the UAPI's `HZ` (100), not `CONFIG_HZ`. */
 const unsigned long RUST_CONST_HELPER_HZ = HZ;
+/*
+ * Where iov_iter_count() reads the count: kernel::iov reads it there, as the inline does, in a
+ * type kept opaque whose field has moved between kernels (into an anonymous union in 6.4).
+ */
+const size_t RUST_CONST_HELPER_IOV_ITER_COUNT_OFFSET = offsetof(struct iov_iter, count);
 const __poll_t RUST_CONST_HELPER_EPOLLIN = EPOLLIN;
 const __poll_t RUST_CONST_HELPER_EPOLLOUT = EPOLLOUT;
 const __poll_t RUST_CONST_HELPER_EPOLLRDNORM = EPOLLRDNORM;

@@ -95,8 +95,11 @@ macro_rules! iov_iter_common {
             /// let wanted = iov.len();
             /// ```
             pub fn len(&self) -> usize {
-                // SAFETY: the iterator is valid (type invariant); this only reads its count.
-                unsafe { bindings::iov_iter_count(self.iov.get()) }
+                // `iov_iter_count()` is an inline: the field it reads, read here.
+                let count = self.iov.get().cast::<u8>().wrapping_add(bindings::IOV_ITER_COUNT_OFFSET);
+                // SAFETY: the iterator is valid (type invariant), and `count` is the `size_t` at
+                // this offset in it (gcc and libclang agree on the offset: kernel-sys checks it).
+                unsafe { count.cast::<usize>().read() }
             }
 
             /// Whether no bytes are left.

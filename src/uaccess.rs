@@ -39,6 +39,8 @@ use crate::transmute::{AsBytes, FromBytes};
 use core::ffi::{c_int, c_ulong, c_void};
 use core::mem::MaybeUninit;
 
+mod single;
+
 /// An address in user space, as system calls pass it (a `void __user *`).
 ///
 /// Any value is allowed: the copy functions reject addresses user space may not access.
@@ -313,10 +315,10 @@ impl UserSliceReader {
             // user address itself and handles faults.
             let status = unsafe {
                 match len {
-                    1 => get_user(to, from, bindings::get_user_u8),
-                    2 => get_user(to, from, bindings::get_user_u16),
-                    4 => get_user(to, from, bindings::get_user_u32),
-                    8 => get_user(to, from, bindings::get_user_u64),
+                    1 => single::get_user::<u8>(to, from),
+                    2 => single::get_user::<u16>(to, from),
+                    4 => single::get_user::<u32>(to, from),
+                    8 => single::get_user::<u64>(to, from),
                     // As above, for `_copy_from_user()`, which skips only the run-time
                     // object-size check, needless here (see the module documentation).
                     _ => return bindings::_copy_from_user(to, from, len),
@@ -332,44 +334,6 @@ impl UserSliceReader {
         // (`T: FromBytes`).
         Ok(unsafe { value.assume_init() })
     }
-}
-
-/// Reads a `U` from user space into the possibly unaligned `to` with the `get_user()` helper of
-/// `U`'s size.
-///
-/// # Safety
-///
-/// `to` is valid for writes of `size_of::<U>()` bytes.
-#[inline(always)]
-unsafe fn get_user<U: Copy + Default>(
-    to: *mut c_void,
-    from: *const c_void,
-    helper: unsafe extern "C" fn(*mut U, *const U) -> c_int,
-) -> c_int {
-    let mut value = U::default();
-    // SAFETY: `value` is a valid `U`; the helper checks the user address and handles faults.
-    let status = unsafe { helper(&mut value, from.cast()) };
-    // SAFETY: the caller's.
-    unsafe { to.cast::<U>().write_unaligned(value) };
-    status
-}
-
-/// Writes the `U` at the possibly unaligned `from` to user space with the `put_user()` helper
-/// of `U`'s size.
-///
-/// # Safety
-///
-/// `from` is valid for reads of `size_of::<U>()` initialised bytes.
-#[inline(always)]
-unsafe fn put_user<U: Copy>(
-    from: *const c_void,
-    to: *mut c_void,
-    helper: unsafe extern "C" fn(U, *mut U) -> c_int,
-) -> c_int {
-    // SAFETY: the caller's; any initialised bytes are a valid unsigned integer.
-    let value = unsafe { from.cast::<U>().read_unaligned() };
-    // SAFETY: the helper checks the user address and handles faults.
-    unsafe { helper(value, to.cast()) }
 }
 
 /// Writes a [`UserSlice`] front to back.
@@ -437,10 +401,10 @@ impl UserSliceWriter {
             // handles faults.
             let status = unsafe {
                 match len {
-                    1 => put_user(from, to, bindings::put_user_u8),
-                    2 => put_user(from, to, bindings::put_user_u16),
-                    4 => put_user(from, to, bindings::put_user_u32),
-                    8 => put_user(from, to, bindings::put_user_u64),
+                    1 => single::put_user::<u8>(from, to),
+                    2 => single::put_user::<u16>(from, to),
+                    4 => single::put_user::<u32>(from, to),
+                    8 => single::put_user::<u64>(from, to),
                     // As above, for `_copy_to_user()`, which skips only the run-time object-size
                     // check, needless here (see the module documentation).
                     _ => return bindings::_copy_to_user(to, from, len),

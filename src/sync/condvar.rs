@@ -162,8 +162,10 @@ impl CondVar {
         timeout: c_long,
     ) -> c_long {
         let wait = Opaque::<bindings::wait_queue_entry>::uninit();
+        // `init_wait()` is a macro: the exported function it stands for, with its flags (none;
+        // `prepare_to_wait_exclusive` sets the exclusive one).
         // SAFETY: `wait` is a valid entry for the whole wait, and stays on this stack frame.
-        unsafe { bindings::init_wait(wait.get()) };
+        unsafe { bindings::init_wait_entry(wait.get(), 0) };
         // SAFETY: the queue is initialised (type invariant) and so is the entry. The queue keeps a
         // pointer to the entry until `finish_wait` below removes it: the entry is a local of this
         // frame, never moved, and `finish_wait` runs on every path (nothing in between returns

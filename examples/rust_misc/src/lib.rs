@@ -177,28 +177,30 @@ impl MiscDevice for RustMisc {
 
     fn ioctl(this: &RustMisc, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         let shared = &this.shared;
-        let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
+        // The argument is as large as the command says. Taken in each arm, where the command is
+        // a constant, so that the reads' and writes' length checks are decided at compile time.
+        let user = || UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
         match cmd {
             RUST_MISC_GET_LEN => {
                 let len = u32::try_from(shared.ring.lock().len())?;
-                user.writer().write(&len)?;
+                user().writer().write(&len)?;
             }
             RUST_MISC_CLEAR => {
                 shared.ring.lock().clear();
                 shared.writable.notify_all();
             }
             RUST_MISC_SET_LIMIT => {
-                shared.set_limit(user.reader().read()?)?;
+                shared.set_limit(user().reader().read()?)?;
             }
             RUST_MISC_XCHG_LIMIT => {
-                let (mut input, mut output) = user.reader_writer();
+                let (mut input, mut output) = user().reader_writer();
                 let old = shared.set_limit(input.read()?)?;
                 output.write(&old)?;
             }
             RUST_MISC_GET_STATS => {
                 let stats: Stats =
                     [this.bytes_read.load(Ordering::Relaxed), this.bytes_written.load(Ordering::Relaxed)];
-                user.writer().write(&stats)?;
+                user().writer().write(&stats)?;
             }
             _ => return Err(ENOTTY),
         }

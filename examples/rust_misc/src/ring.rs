@@ -25,8 +25,10 @@ impl Ring {
         Ok(Ring { data: KBox::new_zeroed(GFP_KERNEL)?, head: 0, len: 0, limit: CAPACITY })
     }
 
+    /// How many bytes are buffered: at most [`CAPACITY`], clamped like the positions, so that
+    /// the compiler knows it fits the ioctl's `u32`.
     pub fn len(&self) -> usize {
-        self.len
+        self.len.min(CAPACITY)
     }
 
     pub fn limit(&self) -> usize {
