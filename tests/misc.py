@@ -14,7 +14,8 @@ RING_CHECKS = ["node", "rw-zero", "rw-one", "rw-page", "rw-wrap", "rw-large", "w
                "ioctl-set-limit", "ioctl-xchg-limit", "ioctl-stats", "rw-vectored", "fdinfo", "stream-espipe", "poll-readiness",
                "poll-timeout", "poll-wakeup", "epoll", "blocking-read", "blocking-write", "signal-eintr",
                "signal-restart", "concurrent", "rmmod-busy-while-open"]
-SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race", "scratch-cursor"]
+SCRATCH_CHECKS = ["scratch-seek", "scratch-null-ops", "scratch-remove-while-open", "scratch-race", "scratch-cursor",
+                  "scratch-widths"]
 
 STEPS = ["misc-load", "misc-ring", "misc-compat32", "misc-unload", "scratch-load", "scratch-fdinfo", "scratch",
          "scratch-unload"]

@@ -119,6 +119,7 @@ static const struct check scratch_checks[] = {
 	{ "scratch-remove-while-open", t_scratch_remove_while_open, 10 },
 	{ "scratch-race", t_scratch_race, 120 },
 	{ "scratch-cursor", t_scratch_cursor, 5 },
+	{ "scratch-widths", t_scratch_widths, 5 },
 };
 
 int main(int argc, char **argv)

@@ -17,6 +17,15 @@
 /* The ioctls of /dev/misc_scratch_ctl. */
 #define SCRATCH_ADD _IO('s', 1)
 #define SCRATCH_REMOVE _IO('s', 2)
+/* Each field read with one access of its size, then written back inverted (pad as it was). */
+struct scratch_widths {
+	unsigned char a, pad;
+	unsigned short b;
+	unsigned int c;
+	unsigned long long d;
+	unsigned int e[4];
+};
+#define SCRATCH_WIDTHS _IOWR('s', 3, struct scratch_widths)
 
 #define RING "/dev/rust_misc"
 #define SCRATCH "/dev/misc_scratch"
@@ -107,5 +116,6 @@ void t_scratch_null_ops(void);
 void t_scratch_remove_while_open(void);
 void t_scratch_race(void);
 void t_scratch_cursor(void);
+void t_scratch_widths(void);
 
 #endif /* MISC_TEST_H */

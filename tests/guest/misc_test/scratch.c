@@ -2,7 +2,7 @@
 /*
  * /dev/misc_scratch (tests/modules/misc_scratch): llseek, callbacks left NULL, a driver
  * that claims more than it moved, removal of the device while a file is open, open racing
- * removal.
+ * removal, values of each width to and from user space.
  */
 #include "misc_test.h"
 
@@ -172,4 +172,31 @@ void t_scratch_race(void)
 	EXPECT(race_unexpected == 0, "%ld unexpected failures", race_unexpected);
 	EXPECT(race_opens > 0, "no open succeeded (%ld failed)", race_failures);
 	printf("race: %ld opens, %ld failed as the device went\n", race_opens, race_failures);
+}
+
+void t_scratch_widths(void)
+{
+	struct scratch_widths w = { 0x81, 0x5a, 0x8182, 0x81828384, 0x8182838485868788ULL, { 1, 2, 3, 0x80000000 } };
+	long page = sysconf(_SC_PAGESIZE);
+	int ctl = open(SCRATCH_CTL, O_RDWR);
+	unsigned char *base = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	EXPECT(ctl >= 0 && base != MAP_FAILED, "open/mmap");
+	EXPECT(ioctl(ctl, SCRATCH_WIDTHS, &w) == 0, "widths");
+	EXPECT(w.a == 0x7e && w.pad == 0x5a && w.b == 0x7e7d && w.c == 0x7e7d7c7b, "a %#x pad %#x b %#x c %#x", w.a,
+	       w.pad, w.b, w.c);
+	EXPECT(w.d == 0x7e7d7c7b7a797877ULL, "d %#llx", w.d);
+	EXPECT(w.e[0] == ~1u && w.e[1] == ~2u && w.e[2] == ~3u && w.e[3] == 0x7fffffff, "e %#x %#x %#x %#x", w.e[0],
+	       w.e[1], w.e[2], w.e[3]);
+	EXPECT_ERR(ioctl(ctl, SCRATCH_WIDTHS, bad_low), EFAULT, "widths at address 1");
+	EXPECT_ERR(ioctl(ctl, SCRATCH_WIDTHS, bad_kernel), EFAULT, "widths at a kernel address");
+	/* The u64 across the end of the mapping: its 8-byte access faults. */
+	EXPECT(munmap(base + page, page) == 0, "munmap the second page");
+	struct scratch_widths *edge = (void *)(base + page - offsetof(struct scratch_widths, d) - 4);
+
+	memset(edge, 0, page - ((unsigned char *)edge - base));
+	EXPECT_ERR(ioctl(ctl, SCRATCH_WIDTHS, edge), EFAULT, "a u64 half outside the mapping");
+	EXPECT(edge->a == 0 && edge->c == 0, "fields written before the fault: a %#x c %#x", edge->a, edge->c);
+	munmap(base, page);
+	close(ctl);
 }

@@ -11,6 +11,10 @@
 //! 64 bytes writes 3 bytes, then ignores that a second copy faulted, and claims 64. The count
 //! `read()` and `write()` return must be the bytes that really moved through the I/O vector.
 //!
+//! ioctl `SCRATCH_WIDTHS` reads each field of its argument (1, 2, 4 and 8 bytes, then 8 more in
+//! one 16-byte copy: `struct scratch_widths` in tests/guest/misc_test/misc_test.h) with one
+//! access of its size, and writes it back inverted, each way a value travels to and from user space.
+//!
 //! Printing about a device and into a sequence file, each way a message can take: at load,
 //! `dev_*!` about the cursor device with a format built at compile time, with an argument only
 //! `core::fmt` formats, and longer than one call prints; the cursor's `fdinfo`, `seq_print!` the
@@ -20,11 +24,12 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::fs::{File, Kiocb, SeekFrom};
-use kernel::ioctl::_IO;
+use kernel::ioctl::{_IO, _IOC_SIZE, _IOWR};
 use kernel::iov::{IovIterDest, IovIterSource};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration, MiscDeviceShared};
 use kernel::prelude::*;
 use kernel::seq_file::{seq_print, SeqFile};
+use kernel::uaccess::UserSlice;
 
 module! {
     type: MiscScratch,
@@ -36,6 +41,8 @@ module! {
 const SIZE: usize = 256;
 const SCRATCH_ADD: u32 = _IO('s' as u32, 1);
 const SCRATCH_REMOVE: u32 = _IO('s' as u32, 2);
+/// The argument: `u8`, `u8` (padding, left as it is), `u16`, `u32`, `u64`, `[u32; 4]`.
+const SCRATCH_WIDTHS: u32 = _IOWR::<[u64; 4]>('s' as u32, 3);
 
 /// `N` bytes of the test pattern (tests/foundation.py's `PATTERN`): digits, `|` every 100th.
 const fn pattern<const N: usize>() -> [u8; N] {
@@ -213,13 +220,29 @@ impl MiscDevice for Ctl {
         misc.shared().ok_or(ENODEV)
     }
 
-    fn ioctl(this: &Control, _file: &File, cmd: u32, _arg: usize) -> Result<isize> {
+    fn ioctl(this: &Control, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         match cmd {
             SCRATCH_ADD => Ok(this.add()? as isize),
             SCRATCH_REMOVE => this.remove().map(|()| 0),
+            SCRATCH_WIDTHS => {
+                invert_widths(UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd))).map(|()| 0)
+            }
             _ => Err(ENOTTY),
         }
     }
+}
+
+/// `SCRATCH_WIDTHS`: each field read with one access of its size, written back inverted.
+fn invert_widths(user: UserSlice) -> Result {
+    let (mut input, mut output) = user.reader_writer();
+    let (a, pad, b): (u8, u8, u16) = (input.read()?, input.read()?, input.read()?);
+    let (c, d, e): (u32, u64, [u32; 4]) = (input.read()?, input.read()?, input.read()?);
+    output.write(&!a)?;
+    output.write(&pad)?;
+    output.write(&!b)?;
+    output.write(&!c)?;
+    output.write(&!d)?;
+    output.write(&e.map(|x| !x))
 }
 
 #[pin_data(PinnedDrop)]
