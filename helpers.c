@@ -139,7 +139,7 @@ void kmod_rs_helper_init_completion(struct completion *x)
 
 /* One group each: a module that only initialises mutexes links none of the locking ones. */
 #ifdef RUST_HELPERS_MUTEX_INIT
-/* A macro over the rtmutex on PREEMPT_RT; elsewhere Rust calls the function itself. */
+/* A function, a macro over the rtmutex on PREEMPT_RT, a static inline on 7.2. */
 void kmod_rs_helper___mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
 {
 	__mutex_init(lock, name, key);

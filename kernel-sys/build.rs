@@ -14,7 +14,6 @@ const FUNCTIONS: &[&str] = &[
     "ksize",
     "kmalloc_size_roundup",
     "__kmalloc_cache_noprof",
-    "__mutex_init",
     "mutex_lock",
     "mutex_unlock",
     "__init_waitqueue_head",
@@ -71,8 +70,6 @@ const FUNCTIONS: &[&str] = &[
 /// Functions of [`FUNCTIONS`] that some configurations declare only as macros (the Rust code
 /// calls a C helper there instead): not required.
 const OPTIONAL: &[&str] = &[
-    // A macro over the rtmutex with PREEMPT_RT.
-    "__mutex_init",
     // A macro over mutex_lock_nested() with lockdep (CONFIG_DEBUG_LOCK_ALLOC).
     "mutex_lock",
     // Static inlines where the architecture defines INLINE_COPY_{FROM,TO}_USER (arm64).

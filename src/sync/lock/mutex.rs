@@ -25,18 +25,8 @@ unsafe impl Backend for MutexBackend {
     type GuardState = ();
 
     unsafe fn init(ptr: *mut bindings::mutex, name: &'static CStr, key: &'static LockClassKey) {
-        // A function, called directly, except on PREEMPT_RT, where it is a macro over the
-        // rtmutex that the helper serves.
         // SAFETY: `ptr` is valid and will not move; `name` and `key` are static.
-        #[cfg(not(CONFIG_PREEMPT_RT))]
-        unsafe {
-            kernel_sys::__mutex_init(ptr, name.as_ptr(), key.as_ptr())
-        }
-        // SAFETY: as above.
-        #[cfg(CONFIG_PREEMPT_RT)]
-        unsafe {
-            bindings::__mutex_init(ptr, name.as_ptr(), key.as_ptr())
-        }
+        unsafe { bindings::__mutex_init(ptr, name.as_ptr(), key.as_ptr()) }
     }
 
     unsafe fn lock(ptr: *mut bindings::mutex) {
