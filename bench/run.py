@@ -310,9 +310,9 @@ def runtime_rows(kernel, modules, rounds, iterations, boots, icount):
     """Runtime rows, from `boots` boots of `rounds` rounds each: wall time, or with `icount` guest
     instructions (the guest's clock counts them). Under emulation wall time moves with where the
     modules and their buffers land in memory, which changes from boot to boot: the boots
-    alternate which module of each pair loads first, and their rounds are pooled. Each row also
-    keeps every boot's own ratio (`boot_ratios`): instruction counts must repeat from boot to
-    boot."""
+    alternate which module of each pair loads first, and their rounds are pooled. Each
+    instruction row also keeps every boot's own ratio (`boot_ratios`): instruction counts must
+    repeat from boot to boot."""
     what = "guest instructions (QEMU icount)" if icount else "wall time"
     per_boot = []
     for boot in range(boots):
@@ -344,12 +344,18 @@ def runtime_rows(kernel, modules, rounds, iterations, boots, icount):
     section, unit = ("instructions", "insns/op") if icount else ("runtime", "ns/op")
     rows = []
     for key, label in RUNTIME.items():
-        c = [x for results in per_boot for x in results.get(key, ([], []))[0]]
-        rust = [x for results in per_boot for x in results.get(key, ([], []))[1]]
-        target = INSTRUCTIONS_TARGET if icount and not key.startswith("same_") else None
-        r = row(section, key if not icount else f"insns_{key}", label, unit, c, rust, target)
-        r["boot_ratios"] = [row(section, key, label, unit, *results[key]).get("ratio")
-                            for results in per_boot if key in results]
+        if icount:
+            # Interrupts and the kernel's background work only ever add instructions to a round:
+            # a boot's count is its least disturbed round, and the row compares the boots.
+            booted = [results[key] for results in per_boot if key in results and all(results[key])]
+            c, rust = [min(b[0]) for b in booted], [min(b[1]) for b in booted]
+            target = None if key.startswith("same_") else INSTRUCTIONS_TARGET
+            r = row(section, f"insns_{key}", label, unit, c, rust, target)
+            r["boot_ratios"] = [x / y for x, y in zip(c, rust)]
+        else:
+            c = [x for results in per_boot for x in results.get(key, ([], []))[0]]
+            rust = [x for results in per_boot for x in results.get(key, ([], []))[1]]
+            r = row(section, key, label, unit, c, rust)
         rows.append(r)
     return rows
 
@@ -420,7 +426,9 @@ def markdown(meta, rows, breakdowns):
               "and are pooled. That is the wall time (`runtime` rows), host-dependent. The `instructions` rows "
               "count what the guest executes per operation (QEMU's icount: its clock advances one nanosecond per "
               "instruction), which does not depend on the host; it models no caches, branch prediction or "
-              "instruction costs. The targets are on those.", ""]
+              "instruction costs. Each boot counts an operation in its least disturbed round (interrupts and "
+              "the kernel's background work only add instructions); those rows give the median over the boots "
+              "and their spread. The targets are on those.", ""]
     spread = boot_spread(rows)
     if spread is not None:
         lines += [f"Instruction ratios of the boots differ by at most {spread:.3%} (per row, largest over smallest).",
