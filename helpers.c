@@ -422,9 +422,10 @@ void kmod_rs_helper_kunit_mark_skipped(struct kunit *test, const char *reason)
 #ifdef RUST_HELPERS_USERCOPY
 
 /*
- * Where the architecture inlines them (arm64), the inlines are _copy_{from,to}_user() up to
- * 6.11 and _inline_copy_{from,to}_user() from 6.12, whose _copy_{from,to}_user() are then
- * declared but exported only with CONFIG_RUST.
+ * Where the architecture inlines them (arm64: INLINE_COPY_{FROM,TO}_USER, one INLINE_COPY_USER
+ * in 7.x), the inlines are _copy_{from,to}_user() up to 6.11 and _inline_copy_{from,to}_user()
+ * from 6.12, whose _copy_{from,to}_user() are then declared but exported only with CONFIG_RUST
+ * (macros for the inlines in 7.x).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #define RUST_INLINE_COPY(dir) _inline_copy_##dir##_user
@@ -432,14 +433,14 @@ void kmod_rs_helper_kunit_mark_skipped(struct kunit *test, const char *reason)
 #define RUST_INLINE_COPY(dir) _copy_##dir##_user
 #endif
 
-#ifdef INLINE_COPY_FROM_USER
+#if defined(INLINE_COPY_FROM_USER) || defined(INLINE_COPY_USER)
 unsigned long kmod_rs_helper__copy_from_user(void *to, const void __user *from, unsigned long n)
 {
 	return RUST_INLINE_COPY(from)(to, from, n);
 }
 #endif
 
-#ifdef INLINE_COPY_TO_USER
+#if defined(INLINE_COPY_TO_USER) || defined(INLINE_COPY_USER)
 unsigned long kmod_rs_helper__copy_to_user(void __user *to, const void *from, unsigned long n)
 {
 	return RUST_INLINE_COPY(to)(to, from, n);

@@ -113,11 +113,11 @@ void kmod_rs_helper_kunit_set_failure(struct kunit *test);
 void kmod_rs_helper_kunit_mark_skipped(struct kunit *test, const char *reason);
 
 /* <linux/uaccess.h>: static inlines where the architecture asks for them (arm64, with
- * INLINE_COPY_{FROM,TO}_USER), exported functions elsewhere. */
-#ifdef INLINE_COPY_FROM_USER
+ * INLINE_COPY_{FROM,TO}_USER, or INLINE_COPY_USER in 7.x), exported functions elsewhere. */
+#if defined(INLINE_COPY_FROM_USER) || defined(INLINE_COPY_USER)
 unsigned long kmod_rs_helper__copy_from_user(void *to, const void __user *from, unsigned long n);
 #endif
-#ifdef INLINE_COPY_TO_USER
+#if defined(INLINE_COPY_TO_USER) || defined(INLINE_COPY_USER)
 unsigned long kmod_rs_helper__copy_to_user(void __user *to, const void *from, unsigned long n);
 #endif
 

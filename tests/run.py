@@ -7,7 +7,8 @@ Usage: tests/run.py [--kernel NAME]... [--no-host]
 Kernels: 6.1, 6.1-rt, 6.12, 6.12-rt (Debian 12 and bookworm-backports), 6.12-trixie (Debian 13),
 7.2-trixie (trixie-backports), 7.2, 7.2-rt (Debian unstable), 7.3-rc (experimental), 6.1-debug
 (built here with KASAN, lockdep, kmemleak and failslab), 6.1-arm64 (Debian 12's arm64 kernel,
-cross-built and booted under qemu-system-aarch64 with TCG); all by default. Kernels of other
+cross-built and booted under qemu-system-aarch64 with TCG), 6.12-arm64 (bookworm-backports'),
+7.2-arm64 (sid's, cross-built in the sid userland); all by default. Kernels of other
 releases have their modules built in that release's userland (scripts/userland).
 
 On arm64 every suite's modules are built with the arm64 code-generation checks, and the guest
@@ -48,7 +49,7 @@ from harness import ROOT, Guest, Kernel, Module, Results, Toolchain, say, tail
 import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug",
-           "6.1-arm64", "6.12-arm64"]
+           "6.1-arm64", "6.12-arm64", "7.2-arm64"]
 SUITES = [foundation, toolchains, safe_api, params, misc, deferred, kunit, doctests, kernel_rust, upstream_samples,
           shipping, dkms, hardening, bench_smoke]
 
