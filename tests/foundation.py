@@ -243,13 +243,17 @@ def final_steps(guest):
 # How the kernel names the trap of BUG(): x86's ud2, arm64's brk #0x800.
 BUG_TRAP = {"x86": "invalid opcode", "arm64": "Oops - BUG"}
 
-# The steps whose oops is deliberate (final_steps), and the kernel's own warning that follows an
-# oops there: arm64 handles BUG()'s brk as a debug exception, entered with ct_nmi_enter(); the
-# oops kills the task before the matching exit, so the CPU's next idle entry warns in
-# ct_kernel_exit (6.1: arch/arm64/kernel/entry-common.c el1_dbg, kernel/context_tracking.c).
-# Only that warning, only in those steps.
+# The steps whose oops is deliberate (final_steps), and the kernel's own warnings that follow an
+# oops there: arm64 handles BUG()'s brk as a debug exception, entered with ct_nmi_enter() and
+# debug exceptions masked; the oops kills the task before the matching exit, so the CPU's next
+# idle entry warns in ct_kernel_exit (6.1: arch/arm64/kernel/entry-common.c el1_dbg,
+# kernel/context_tracking.c), and on 7.x the dying task's switch warns of the masks it still has
+# ("Unexpected DAIF value", arch/arm64/kernel/process.c __switch_to). A C module's BUG() does the
+# same. Only those warnings (in the old "CPU: N PID: N at" and 7.x's "file:line at" forms), only
+# in those steps.
 PANIC_STEPS = {"panic", "kthread-panic"}
-OOPS_WARNINGS = {"arm64": r"WARNING: CPU: \d+ PID: \d+ at kernel/context_tracking\.c:\d+ ct_kernel_exit"}
+OOPS_WARNINGS = {"arm64": r"WARNING: (CPU: \d+ PID: \d+ at )?(kernel/context_tracking\.c:\d+ (at )?ct_kernel_exit"
+                          r"|arch/arm64/kernel/process\.c:\d+ (at )?__switch_to)"}
 
 PATTERN = "".join("|" if i % 100 == 99 else str(i % 10) for i in range(3000))
 
