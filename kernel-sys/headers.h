@@ -58,7 +58,7 @@ const loff_t RUST_CONST_HELPER_MAX_LFS_FILESIZE = MAX_LFS_FILESIZE;
 const unsigned long RUST_CONST_HELPER_HZ = HZ;
 /*
  * Where iov_iter_count() reads the count: kernel::iov reads it there, as the inline does, in a
- * type kept opaque whose field has moved between kernels (into an anonymous union in 6.4).
+ * type kept opaque, whose field has moved between kernels (into an anonymous union).
  */
 const size_t RUST_CONST_HELPER_IOV_ITER_COUNT_OFFSET = offsetof(struct iov_iter, count);
 const __poll_t RUST_CONST_HELPER_EPOLLIN = EPOLLIN;

@@ -128,6 +128,7 @@ mod direct {
     /// None beyond the function's own: it checks the user address and handles faults.
     #[inline(always)]
     pub(super) unsafe fn get_user<U: Single>(value: &mut U, from: *const c_void) -> c_int {
+        const { assert!(matches!(size_of::<U>(), 1 | 2 | 4 | 8)) };
         let (status, raw) = match size_of::<U>() {
             1 => call_get_user!("__get_user_1", from),
             2 => call_get_user!("__get_user_2", from),
@@ -145,6 +146,7 @@ mod direct {
     /// None beyond the function's own: it checks the user address and handles faults.
     #[inline(always)]
     pub(super) unsafe fn put_user<U: Single>(value: U, to: *mut c_void) -> c_int {
+        const { assert!(matches!(size_of::<U>(), 1 | 2 | 4 | 8)) };
         let mut raw = 0u64;
         // SAFETY: `U` is an unsigned integer of at most 8 bytes (`Single`): it fits in the low
         // bytes of `raw`, which `__put_user_N` reads.
