@@ -5,9 +5,11 @@
 //! `kmod_rs_helper_kmalloc`), shadowing any binding of the same name, so that Rust code calls what C
 //! code on the same kernel would.
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
+//! # fn oops() {
 //! // SAFETY: `BUG()` may be called from any context; it does not return.
 //! unsafe { kernel::bindings::BUG() };
+//! # }
 //! ```
 
 #![allow(non_snake_case, improper_ctypes, clippy::all, missing_docs)]

@@ -10,9 +10,10 @@
 
 /// Fails the build if this point is reachable in the optimised code of the module.
 ///
-/// Not run as a doc example: it would (rightly) fail the doc-test module's build.
+/// Compiled only as a doc example (`lanes` is never called): called with a width the optimiser
+/// cannot prove to be 8, 16 or 32, it would (rightly) fail the doc-test module's build.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
 /// fn lanes(width: usize) -> usize {
 ///     match width {
 ///         8 | 16 | 32 => width / 8,

@@ -56,9 +56,12 @@ impl Device {
     ///
     /// `ptr` points to a device whose count is non-zero for the duration of the call.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, device::Device};
+    /// # fn example(misc: *mut bindings::miscdevice) {
     /// // SAFETY: `misc_register()` set `this_device`, alive while the device is registered.
     /// let dev = unsafe { Device::get_device((*misc).this_device) };
+    /// # }
     /// ```
     pub unsafe fn get_device(ptr: *mut bindings::device) -> ARef<Device> {
         // SAFETY: guaranteed by the caller.
@@ -71,9 +74,12 @@ impl Device {
     ///
     /// `ptr` points to a device whose count stays non-zero for `'a`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, device::Device};
+    /// # fn example(misc: *mut bindings::miscdevice) {
     /// // SAFETY: the registration keeps its device alive while it is borrowed.
     /// let dev = unsafe { Device::from_raw((*misc).this_device) };
+    /// # }
     /// ```
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::device) -> &'a Device {
         // SAFETY: `Device` is a transparent wrapper of `struct device`; the caller guarantees it
@@ -228,48 +234,60 @@ macro_rules! dev_printk {
 
 /// Prints an emergency message (`KERN_EMERG`) about a device: C's `dev_emerg()`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device) {
 /// dev_emerg!(dev, "cannot continue\n");
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_emerg (($($f:tt)*) => ($crate::dev_printk!(pr_emerg, EMERG, $($f)*)));
 
 /// Prints an alert (`KERN_ALERT`) about a device: C's `dev_alert()`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device) {
 /// dev_alert!(dev, "overheating\n");
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_alert (($($f:tt)*) => ($crate::dev_printk!(pr_alert, ALERT, $($f)*)));
 
 /// Prints a critical message (`KERN_CRIT`) about a device: C's `dev_crit()`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device, lost: u64) {
 /// dev_crit!(dev, "lost {} interrupts\n", lost);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_crit (($($f:tt)*) => ($crate::dev_printk!(pr_crit, CRIT, $($f)*)));
 
 /// Prints an error message (`KERN_ERR`) about a device: C's `dev_err()`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device, cmd: u32) {
 /// dev_err!(dev, "unknown ioctl {}\n", cmd);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_err (($($f:tt)*) => ($crate::dev_printk!(pr_err, ERR, $($f)*)));
 
 /// Prints a warning (`KERN_WARNING`) about a device: C's `dev_warn()`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device, value: i32) {
 /// dev_warn!(dev, "value {} out of range\n", value);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_warn (($($f:tt)*) => ($crate::dev_printk!(pr_warn, WARNING, $($f)*)));
 
 /// Prints a notice (`KERN_NOTICE`) about a device: C's `dev_notice()`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device) {
 /// dev_notice!(dev, "switching to polling\n");
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_notice (($($f:tt)*) => ($crate::dev_printk!(pr_notice, NOTICE, $($f)*)));
@@ -277,8 +295,10 @@ macro_rules! dev_notice (($($f:tt)*) => ($crate::dev_printk!(pr_notice, NOTICE, 
 /// Prints an informational message (`KERN_INFO`) about a device: C's `dev_info()`. The message
 /// starts with the driver's and the device's names.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn report(dev: &kernel::device::Device, pid: i32) {
 /// dev_info!(dev, "opened by pid {}\n", pid);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_info (($($f:tt)*) => ($crate::dev_printk!(pr_info, INFO, $($f)*)));
@@ -286,8 +306,14 @@ macro_rules! dev_info (($($f:tt)*) => ($crate::dev_printk!(pr_info, INFO, $($f)*
 /// Prints a debug message (`KERN_DEBUG`) about a device, only in builds with debug assertions
 /// (like [`pr_debug!`](crate::pr_debug)).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # #[derive(Debug)]
+/// # enum State {
+/// #     Idle,
+/// # }
+/// # fn report(dev: &kernel::device::Device, state: State) {
 /// dev_dbg!(dev, "state {:?}\n", state);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! dev_dbg (($($f:tt)*) => (

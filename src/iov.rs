@@ -5,14 +5,26 @@
 //! Copies are short rather than failing: a copy that meets a bad user address stops there and
 //! returns how much it copied.
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
+//! # use kernel::fs::{File, Kiocb};
+//! # use kernel::iov::IovIterSource;
+//! # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+//! # struct Records;
+//! # #[vtable]
+//! # impl MiscDevice for Records {
+//! #     type Ptr = KBox<Self>;
+//! #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+//! #         Ok(KBox::new(Records, GFP_KERNEL)?)
+//! #     }
 //! fn write_iter(kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterSource<'_>) -> Result<usize> {
 //!     let mut header = [0u8; 4];
 //!     if iov.copy_from_iter(&mut header) < header.len() {
 //!         return Err(EFAULT);
 //!     }
 //!     // ...
+//! #   Ok(header.len())
 //! }
+//! # }
 //! ```
 
 use crate::alloc::{Allocator, Flags, Vec};
@@ -26,8 +38,11 @@ use core::mem::MaybeUninit;
 ///
 /// Not `Send`: the data may be mapped for the current thread only (`kmap_local_page()`).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn example(iov: &mut kernel::iov::IovIterSource<'_>) {
+/// # let mut buffer = [0u8; 64];
 /// let n = iov.copy_from_iter(&mut buffer);
+/// # }
 /// ```
 ///
 /// # Invariants
@@ -44,8 +59,10 @@ pub struct IovIterSource<'data> {
 ///
 /// Not `Send`, like [`IovIterSource`].
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn example(iov: &mut kernel::iov::IovIterDest<'_>) {
 /// let n = iov.copy_to_iter(b"hello\n");
+/// # }
 /// ```
 ///
 /// # Invariants
@@ -70,9 +87,13 @@ macro_rules! iov_iter_common {
             /// accessed only through the result for `'iov`, and the memory it describes may be
             /// accessed with the C functions for `'data`.
             ///
-            /// ```ignore
+            /// ```ignore,kernel,no_run
+            /// # use kernel::{bindings, iov::IovIterDest};
+            /// # unsafe extern "C" fn read_iter(_kiocb: *mut bindings::kiocb, iter: *mut bindings::iov_iter) -> isize {
             /// // SAFETY: the iterator `read_iter`/`write_iter` was called with.
             /// let iov = unsafe { IovIterDest::from_raw(iter) };
+            /// # 0
+            /// # }
             /// ```
             pub unsafe fn from_raw<'iov>(ptr: *mut bindings::iov_iter) -> &'iov mut $name<'data> {
                 // SAFETY: the type is a transparent wrapper; the caller guarantees the invariants.
@@ -81,8 +102,10 @@ macro_rules! iov_iter_common {
 
             /// The C `struct iov_iter`.
             ///
-            /// ```ignore
+            /// ```ignore,kernel,no_run
+            /// # fn example(iov: &mut kernel::iov::IovIterDest<'_>) {
             /// let raw = iov.as_raw();
+            /// # }
             /// ```
             pub fn as_raw(&mut self) -> *mut bindings::iov_iter {
                 self.iov.get()
@@ -91,8 +114,10 @@ macro_rules! iov_iter_common {
             /// The bytes left (`iov_iter_count()`). May overestimate: a bad user address ends
             /// the vector early when a copy reaches it.
             ///
-            /// ```ignore
+            /// ```ignore,kernel,no_run
+            /// # fn example(iov: &kernel::iov::IovIterSource<'_>) {
             /// let wanted = iov.len();
+            /// # }
             /// ```
             pub fn len(&self) -> usize {
                 // `iov_iter_count()` is an inline: the field it reads, read here.
@@ -104,10 +129,13 @@ macro_rules! iov_iter_common {
 
             /// Whether no bytes are left.
             ///
-            /// ```ignore
+            /// ```ignore,kernel,no_run
+            /// # fn example(iov: &kernel::iov::IovIterDest<'_>) -> Result<usize> {
             /// if iov.is_empty() {
             ///     return Ok(0);
             /// }
+            /// # Ok(iov.len())
+            /// # }
             /// ```
             pub fn is_empty(&self) -> bool {
                 self.len() == 0
@@ -115,8 +143,10 @@ macro_rules! iov_iter_common {
 
             /// Skips `bytes` bytes (at most to the end).
             ///
-            /// ```ignore
+            /// ```ignore,kernel,no_run
+            /// # fn example(iov: &mut kernel::iov::IovIterSource<'_>) {
             /// iov.advance(4);
+            /// # }
             /// ```
             pub fn advance(&mut self, bytes: usize) {
                 // SAFETY: the iterator is valid (type invariant); advancing past the end stops
@@ -130,9 +160,14 @@ macro_rules! iov_iter_common {
             ///
             /// The vector has advanced by at least `bytes` since it was handed over.
             ///
-            /// ```ignore
+            /// ```ignore,kernel,no_run
+            /// # fn example(iov: &mut kernel::iov::IovIterSource<'_>) {
+            /// # let mut header = [0u8; 4];
+            /// # if iov.copy_from_iter(&mut header) == header.len() {
             /// // SAFETY: the 4 bytes copied just above.
             /// unsafe { iov.revert(4) };
+            /// # }
+            /// # }
             /// ```
             pub unsafe fn revert(&mut self, bytes: usize) {
                 // SAFETY: the iterator is valid (type invariant) and `bytes` is within what it
@@ -150,8 +185,11 @@ impl IovIterSource<'_> {
     /// Copies the next bytes into `out` and returns how many: fewer than `out.len()` when the
     /// vector ends or a bad user address is reached.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(iov: &mut kernel::iov::IovIterSource<'_>) {
+    /// # let mut buffer = [0u8; 64];
     /// let n = iov.copy_from_iter(&mut buffer);
+    /// # }
     /// ```
     pub fn copy_from_iter(&mut self, out: &mut [u8]) -> usize {
         // SAFETY: `[u8]` and `[MaybeUninit<u8>]` have the same layout, and `copy_from_iter_raw`
@@ -163,8 +201,12 @@ impl IovIterSource<'_> {
     /// Appends what is left of the vector to `out`, allocating with `flags`, and returns how many
     /// bytes were appended.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(iov: &mut kernel::iov::IovIterSource<'_>) -> Result {
+    /// # let mut buffer = KVec::new();
     /// let n = iov.copy_from_iter_vec(&mut buffer, GFP_KERNEL)?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn copy_from_iter_vec<A: Allocator>(&mut self, out: &mut Vec<u8, A>, flags: Flags) -> Result<usize> {
         out.reserve(self.len(), flags)?;
@@ -177,8 +219,12 @@ impl IovIterSource<'_> {
     /// Copies the next bytes into possibly uninitialised memory and returns the initialised part
     /// of `out` (shorter than `out` when the vector ended or a bad address was reached).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(iov: &mut kernel::iov::IovIterSource<'_>) -> Result {
+    /// # let mut buffer = KVec::with_capacity(64, GFP_KERNEL)?;
     /// let data = iov.copy_from_iter_raw(buffer.spare_capacity_mut());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn copy_from_iter_raw(&mut self, out: &mut [MaybeUninit<u8>]) -> &mut [u8] {
         let capacity = out.len();
@@ -195,8 +241,10 @@ impl IovIterDest<'_> {
     /// Copies `input` to the next bytes of the vector and returns how many were copied: fewer
     /// than `input.len()` when the vector ends or a bad user address is reached.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(iov: &mut kernel::iov::IovIterDest<'_>) {
     /// let n = iov.copy_to_iter(b"hello\n");
+    /// # }
     /// ```
     pub fn copy_to_iter(&mut self, input: &[u8]) -> usize {
         // SAFETY: the vector may be written (type invariant) and `input` is valid for its length.
@@ -206,8 +254,11 @@ impl IovIterDest<'_> {
     /// Serves a read of a file whose whole contents are `contents` at position `*ppos`, and moves
     /// the position past what was copied. `EINVAL` for a negative position; 0 at or past the end.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{fs::Kiocb, iov::IovIterDest, types::ForeignOwnable};
+    /// # fn read_iter<T: ForeignOwnable>(mut kiocb: Kiocb<'_, T>, iov: &mut IovIterDest<'_>, contents: &KVec<u8>) -> Result<usize> {
     /// iov.simple_read_from_buffer(kiocb.ki_pos_mut(), &contents)
+    /// # }
     /// ```
     pub fn simple_read_from_buffer(&mut self, ppos: &mut i64, contents: &[u8]) -> Result<usize> {
         let Ok(pos) = usize::try_from(*ppos) else {

@@ -5,8 +5,9 @@
 //! allocate with `GFP_KERNEL`. A long-running one loops until
 //! [`KThreadContext::should_stop`] says the owner wants it to end.
 //!
-//! ```ignore
+//! ```ignore,kernel
 //! use kernel::kthread::KThread;
+//! # fn poll_hardware() {}
 //!
 //! let thread = KThread::run(c"poller", move |thread| {
 //!     while !thread.should_stop() {
@@ -65,7 +66,13 @@ impl KThread {
     /// Creates a kernel thread named `name` (as `ps` shows it, truncated to 15 bytes) and starts
     /// it running `f`. The closure's memory is allocated with `flags`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use kernel::kthread::KThread;
+    /// # struct Cache;
+    /// # impl Cache {
+    /// #     fn flush(&self) {}
+    /// # }
+    /// # let cache = Cache;
     /// let thread = KThread::run(c"flusher", move |thread| {
     ///     while !thread.should_stop() {
     ///         cache.flush();
@@ -155,7 +162,11 @@ unsafe extern "C" fn thread_fn<F: FnOnce(&KThreadContext)>(body: *mut c_void) ->
 ///
 /// Neither `Send` nor `Sync`: it exists only on the thread's own stack.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::kthread::{KThread, KThreadContext};
+/// # fn step() {
+/// #     kernel::time::msleep(1);
+/// # }
 /// KThread::run(c"worker", |thread: &KThreadContext| while !thread.should_stop() { step() }, GFP_KERNEL)?;
 /// ```
 pub struct KThreadContext {
@@ -166,10 +177,14 @@ impl KThreadContext {
     /// Whether the owner of the [`KThread`] is stopping it (C's `kthread_should_stop()`): the
     /// closure should then return soon.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use kernel::kthread::KThread;
+    /// # let waiter = KThread::run(c"waiter", |thread| {
     /// while !thread.should_stop() {
     ///     kernel::time::msleep(10);
     /// }
+    /// # }, GFP_KERNEL)?;
+    /// # drop(waiter);
     /// ```
     pub fn should_stop(&self) -> bool {
         // SAFETY: a `KThreadContext` only exists on a kernel thread created by `KThread::run`,

@@ -310,7 +310,16 @@ fn run_suite(number: usize, suite: &Suite) -> Totals {
 /// [`module!`](crate::module!) calls it before the module's `init` for the suites of its
 /// `kunit_tests` key. A module may also call it itself, say when a parameter asks for it.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # #[allow(non_upper_case_globals)]
+/// # mod module_parameters {
+/// #     use kernel::module_param::{Param, ParamLock};
+/// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+/// #     pub static selftest: Param<bool, 0o644> = Param::new(false, &LOCK);
+/// # }
+/// # mod tests {
+/// #     pub static KUNIT_SUITE: kernel::kunit::Suite = kernel::kunit::Suite { name: c"selftest", cases: &[] };
+/// # }
 /// if module_parameters::selftest.get() {
 ///     kernel::kunit::run_suites(&[&tests::KUNIT_SUITE]);
 /// }
@@ -341,7 +350,21 @@ pub fn run_at_load(suites: &[&Suite]) {
 /// `assert!` inside a [`#[kunit_tests]`](crate::kunit_tests) module: on failure, reports the
 /// condition with file and line, fails the test and returns from the function.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::kunit_assert;
+/// # struct Ring;
+/// # impl Ring {
+/// #     fn len(&self) -> usize {
+/// #         3
+/// #     }
+/// #     fn space(&self) -> usize {
+/// #         1
+/// #     }
+/// #     fn limit(&self) -> usize {
+/// #         4
+/// #     }
+/// # }
+/// # let ring = Ring;
 /// kunit_assert!(ring.space() > 0, "ring of {} is full", ring.limit());
 /// ```
 #[macro_export]
@@ -365,7 +388,21 @@ macro_rules! kunit_assert {
 /// failure, reports both expressions and their values (`Debug`) with file and line, fails the
 /// test and returns from the function.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::kunit_assert_binary;
+/// # struct Ring;
+/// # impl Ring {
+/// #     fn len(&self) -> usize {
+/// #         3
+/// #     }
+/// #     fn space(&self) -> usize {
+/// #         1
+/// #     }
+/// #     fn limit(&self) -> usize {
+/// #         4
+/// #     }
+/// # }
+/// # let ring = Ring;
 /// kunit_assert_binary!(==, ring.len(), 3);
 /// ```
 #[doc(hidden)]
@@ -389,7 +426,21 @@ macro_rules! kunit_assert_binary {
 
 /// `assert_eq!` inside a [`#[kunit_tests]`](crate::kunit_tests) module.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::kunit_assert_eq;
+/// # struct Ring;
+/// # impl Ring {
+/// #     fn len(&self) -> usize {
+/// #         3
+/// #     }
+/// #     fn space(&self) -> usize {
+/// #         1
+/// #     }
+/// #     fn limit(&self) -> usize {
+/// #         4
+/// #     }
+/// # }
+/// # let ring = Ring;
 /// kunit_assert_eq!(ring.len(), 3);
 /// ```
 #[macro_export]
@@ -399,7 +450,21 @@ macro_rules! kunit_assert_eq {
 
 /// `assert_ne!` inside a [`#[kunit_tests]`](crate::kunit_tests) module.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::kunit_assert_ne;
+/// # struct Ring;
+/// # impl Ring {
+/// #     fn len(&self) -> usize {
+/// #         3
+/// #     }
+/// #     fn space(&self) -> usize {
+/// #         1
+/// #     }
+/// #     fn limit(&self) -> usize {
+/// #         4
+/// #     }
+/// # }
+/// # let ring = Ring;
 /// kunit_assert_ne!(ring.limit(), 0);
 /// ```
 #[macro_export]
@@ -409,7 +474,8 @@ macro_rules! kunit_assert_ne {
 
 /// Ends the running test as skipped (`ok N name # SKIP reason`), returning from the function.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::kunit_skip;
 /// if !kernel::UTS_RELEASE.starts_with("6.") {
 ///     kunit_skip!("tests the 6.x behaviour");
 /// }

@@ -12,7 +12,7 @@
 //! [`MiscDevice::STREAM`], and [`MiscDeviceRegistration::register_with`], which sets the node's
 //! mode and gives the registration state shared by all its files ([`MiscDeviceShared`]).
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
 //! use kernel::fs::{File, Kiocb};
 //! use kernel::iov::IovIterDest;
 //! use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
@@ -92,7 +92,22 @@ use crate::sync::Arc;
 /// [`ForeignOwnable::Borrowed`] of [`MiscDevice::Ptr`] (`Pin<&T>` for a `Pin<KBox<T>>`). Not in
 /// upstream, which spells the type out.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::fs::File;
+/// # use kernel::miscdevice::{Borrowed, MiscDevice, MiscDeviceRegistration};
+/// # struct Ring {
+/// #     ring: Mutex<KVec<u8>>,
+/// # }
+/// # struct RustMisc {
+/// #     shared: Arc<Ring>,
+/// # }
+/// # #[vtable]
+/// # impl MiscDevice for RustMisc {
+/// #     type Ptr = Pin<KBox<Self>>;
+/// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+/// #         Err(ENODEV)
+/// #     }
+/// # }
 /// fn buffered(this: Borrowed<'_, RustMisc>) -> usize {
 ///     this.shared.ring.lock().len()
 /// }
@@ -108,7 +123,11 @@ pub type Borrowed<'a, T> = <<T as MiscDevice>::Ptr as ForeignOwnable>::Borrowed<
 /// Implement it with `#[vtable]` on the impl; the [module documentation](self) has a complete
 /// device.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::fs::{File, Kiocb};
+/// # use kernel::iov::IovIterSource;
+/// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+/// # struct Null;
 /// #[vtable]
 /// impl MiscDevice for Null {
 ///     type Ptr = KBox<Self>;
@@ -135,8 +154,18 @@ pub trait MiscDevice: Sized {
     /// with `ESPIPE`. Not in upstream. By default a file has a position that reads and writes
     /// move, as upstream's; `lseek()` then needs [`MiscDevice::llseek`] (else `ESPIPE`).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # struct Log;
+    /// # #[vtable]
+    /// # impl MiscDevice for Log {
+    /// #     type Ptr = KBox<Self>;
     /// const STREAM: bool = true;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Log, GFP_KERNEL)?)
+    /// #     }
+    /// # }
     /// ```
     const STREAM: bool = false;
 
@@ -146,20 +175,47 @@ pub trait MiscDevice: Sized {
     /// It runs with the kernel's misc device lock held (which is what keeps the registration
     /// alive meanwhile), so it must not register or deregister a misc device itself.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::device::Device;
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # use kernel::sync::aref::ARef;
+    /// # struct Open {
+    /// #     dev: ARef<Device>,
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Open {
+    /// #     type Ptr = KBox<Self>;
     /// fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
     ///     Ok(KBox::new(Open { dev: ARef::from(misc.device()) }, GFP_KERNEL)?)
     /// }
+    /// # }
     /// ```
     fn open(file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<Self::Ptr>;
 
     /// Closes a file: called once, after the last reference to it is gone. The default drops the
     /// private data.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use core::sync::atomic::{AtomicUsize, Ordering};
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # struct Counts {
+    /// #     openers: AtomicUsize,
+    /// # }
+    /// # struct Open {
+    /// #     shared: Arc<Counts>,
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Open {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Err(ENODEV)
+    /// #     }
     /// fn release(this: KBox<Self>, _file: &File) {
     ///     this.shared.openers.fetch_sub(1, Ordering::Relaxed);
     /// }
+    /// # }
     /// ```
     fn release(device: Self::Ptr, _file: &File) {
         drop(device);
@@ -169,11 +225,24 @@ pub trait MiscDevice: Sized {
     /// bytes it copied; `0` means end of file. The count `read()` returns is never more than
     /// what really reached `iov`, whatever the method returns.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::{File, Kiocb};
+    /// # use kernel::iov::IovIterDest;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # struct Snapshot {
+    /// #     contents: KVec<u8>,
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Snapshot {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Snapshot { contents: KVec::new() }, GFP_KERNEL)?)
+    /// #     }
     /// fn read_iter(mut kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterDest<'_>) -> Result<usize> {
     ///     let me = kiocb.file();
     ///     iov.simple_read_from_buffer(kiocb.ki_pos_mut(), &me.contents)
     /// }
+    /// # }
     /// ```
     fn read_iter(_kiocb: Kiocb<'_, Self::Ptr>, _iov: &mut IovIterDest<'_>) -> Result<usize> {
         Err(EINVAL)
@@ -182,12 +251,25 @@ pub trait MiscDevice: Sized {
     /// `write()`, `writev()`, `splice()` to the file: consumes data from `iov` and returns how
     /// many bytes it took (capped, like [`MiscDevice::read_iter`]'s, at what left `iov`).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::{File, Kiocb};
+    /// # use kernel::iov::IovIterSource;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # struct Buffer {
+    /// #     contents: Mutex<KVec<u8>>,
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Buffer {
+    /// #     type Ptr = Arc<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Self>> {
+    /// #         Err(ENODEV)
+    /// #     }
     /// fn write_iter(kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterSource<'_>) -> Result<usize> {
     ///     let mut contents = kiocb.file().contents.lock();
     ///     contents.clear();
     ///     iov.copy_from_iter_vec(&mut contents, GFP_KERNEL)
     /// }
+    /// # }
     /// ```
     fn write_iter(_kiocb: Kiocb<'_, Self::Ptr>, _iov: &mut IovIterSource<'_>) -> Result<usize> {
         Err(EINVAL)
@@ -197,10 +279,21 @@ pub trait MiscDevice: Sized {
     /// current one; [`SeekFrom::resolve`] does the arithmetic for a device of fixed size. Not in
     /// upstream.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::{File, SeekFrom};
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # const SIZE: i64 = 4096;
+    /// # struct Page;
+    /// # #[vtable]
+    /// # impl MiscDevice for Page {
+    /// #     type Ptr = Pin<KBox<Self>>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+    /// #         Ok(KBox::pin(Page, GFP_KERNEL)?)
+    /// #     }
     /// fn llseek(_this: Pin<&Self>, file: &File, from: SeekFrom) -> Result<i64> {
     ///     from.resolve(file.pos(), SIZE)
     /// }
+    /// # }
     /// ```
     fn llseek(_device: Borrowed<'_, Self>, _file: &File, _from: SeekFrom) -> Result<i64> {
         Err(ESPIPE)
@@ -210,7 +303,21 @@ pub trait MiscDevice: Sized {
     /// [`crate::uaccess`]). Returns a non-negative value for `ioctl()` to return; unknown
     /// commands must fail with `ENOTTY`. See [`crate::ioctl`] for command numbers.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::ioctl::_IO;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # const RESET: u32 = _IO(b'k' as u32, 0);
+    /// # struct Counter;
+    /// # impl Counter {
+    /// #     fn reset(&self) {}
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Counter {
+    /// #     type Ptr = Pin<KBox<Self>>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+    /// #         Ok(KBox::pin(Counter, GFP_KERNEL)?)
+    /// #     }
     /// fn ioctl(this: Pin<&Self>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
     ///     match cmd {
     ///         RESET => this.reset(),
@@ -218,6 +325,7 @@ pub trait MiscDevice: Sized {
     ///     }
     ///     Ok(0)
     /// }
+    /// # }
     /// ```
     fn ioctl(_device: Borrowed<'_, Self>, _file: &File, _cmd: u32, _arg: usize) -> Result<isize> {
         Err(ENOTTY)
@@ -227,10 +335,23 @@ pub trait MiscDevice: Sized {
     /// [`MiscDevice::ioctl`] with the argument converted as a pointer (`compat_ptr_ioctl()`),
     /// which suits commands whose argument layout is the same for both.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # struct Counter;
+    /// # #[vtable]
+    /// # impl MiscDevice for Counter {
+    /// #     type Ptr = Pin<KBox<Self>>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+    /// #         Ok(KBox::pin(Counter, GFP_KERNEL)?)
+    /// #     }
+    /// #     fn ioctl(_this: Pin<&Self>, _file: &File, _cmd: u32, _arg: usize) -> Result<isize> {
+    /// #         Err(ENOTTY)
+    /// #     }
     /// fn compat_ioctl(this: Pin<&Self>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
     ///     Self::ioctl(this, file, cmd, arg)
     /// }
+    /// # }
     /// ```
     fn compat_ioctl(_device: Borrowed<'_, Self>, _file: &File, _cmd: u32, _arg: usize) -> Result<isize> {
         Err(ENOTTY)
@@ -239,11 +360,32 @@ pub trait MiscDevice: Sized {
     /// `poll()`, `select()` and `epoll`: registers the wait queues whose wake-ups may change the
     /// readiness of the file with `table`, then returns the readiness. Not in upstream.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # use kernel::poll::{PollMask, PollTable};
+    /// # struct Shared {
+    /// #     changed: CondVar,
+    /// # }
+    /// # impl Shared {
+    /// #     fn ready(&self) -> bool {
+    /// #         true
+    /// #     }
+    /// # }
+    /// # struct Open {
+    /// #     shared: Arc<Shared>,
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Open {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Err(ENODEV)
+    /// #     }
     /// fn poll<'a>(this: &'a Open, _file: &'a File, table: &mut PollTable<'a>) -> PollMask {
     ///     table.register_wait(&this.shared.changed);
     ///     if this.shared.ready() { PollMask::IN | PollMask::RDNORM } else { PollMask::empty() }
     /// }
+    /// # }
     /// ```
     fn poll<'a>(_device: Borrowed<'a, Self>, _file: &'a File, _table: &mut PollTable<'a>) -> PollMask {
         PollMask::empty()
@@ -251,10 +393,24 @@ pub trait MiscDevice: Sized {
 
     /// Adds lines to the file's `/proc/<pid>/fdinfo/<fd>`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use core::sync::atomic::{AtomicU64, Ordering};
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # use kernel::{seq_file::SeqFile, seq_print};
+    /// # struct Open {
+    /// #     bytes_read: AtomicU64,
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Open {
+    /// #     type Ptr = Pin<KBox<Self>>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+    /// #         Ok(KBox::pin(Open { bytes_read: AtomicU64::new(0) }, GFP_KERNEL)?)
+    /// #     }
     /// fn show_fdinfo(this: Pin<&Self>, m: &SeqFile, _file: &File) {
     ///     seq_print!(m, "bytes_read:\t{}\n", this.bytes_read.load(Ordering::Relaxed));
     /// }
+    /// # }
     /// ```
     fn show_fdinfo(_device: Borrowed<'_, Self>, _m: &SeqFile, _file: &File) {}
 }

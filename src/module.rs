@@ -16,7 +16,7 @@ use core::mem::MaybeUninit;
 /// fields that must not move (a misc device registration, a lock) implements [`InPlaceModule`]
 /// instead.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
 /// struct Counter {
 ///     start: u64,
 /// }
@@ -41,7 +41,7 @@ pub trait Module: Sized + Sync + Send {
 /// A kernel module initialised in place, where it stays until it is unloaded: what
 /// [`module!`](crate::module!) runs. Every [`Module`] is one.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
 /// #[pin_data]
 /// struct Counter {
 ///     #[pin]
@@ -96,7 +96,8 @@ impl ThisModule {
     ///
     /// `ptr` is null or points to the `struct module` of the module this code is part of.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::ThisModule;
     /// // What `module!` generates:
     /// static THIS_MODULE: ThisModule =
     ///     // SAFETY: `__this_module` is this module's own `struct module`.
@@ -109,8 +110,11 @@ impl ThisModule {
 
     /// The raw pointer, for the `owner` fields of kernel structures.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, ThisModule};
+    /// # fn example(fops: &mut bindings::file_operations, module: &ThisModule) {
     /// fops.owner = module.as_ptr();
+    /// # }
     /// ```
     pub const fn as_ptr(&self) -> *mut bindings::module {
         self.0

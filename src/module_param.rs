@@ -20,7 +20,16 @@
 //! Each one becomes a `static` of the same name in the module's `module_parameters` module, read
 //! with [`Param::get`], [`StrParam::read`] or [`ArrayParam::read`]:
 //!
-//! ```ignore
+//! ```ignore,kernel
+//! # #[allow(non_upper_case_globals)]
+//! # mod module_parameters {
+//! #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+//! #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+//! #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+//! #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+//! #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+//! #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+//! # }
 //! let n: u32 = module_parameters::count.get();
 //! pr_info!("{} x{n}\n", module_parameters::greeting.read());
 //! let sum: i32 = module_parameters::weights.read().iter().sum();

@@ -1,7 +1,17 @@
 //! `poll()`, `select()` and `epoll`: [`PollTable`], through which a file's `poll` operation
 //! names the wait queues to watch, and [`PollMask`], the readiness it reports.
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
+//! # use kernel::fs::File;
+//! # use kernel::poll::{PollMask, PollTable};
+//! # struct Device {
+//! #     changed: CondVar,
+//! # }
+//! # impl Device {
+//! #     fn has_data(&self) -> bool {
+//! #         false
+//! #     }
+//! # }
 //! fn poll<'a>(this: &'a Device, _file: &'a File, table: &mut PollTable<'a>) -> PollMask {
 //!     table.register_wait(&this.changed);
 //!     if this.has_data() { PollMask::IN | PollMask::RDNORM } else { PollMask::empty() }
@@ -22,8 +32,17 @@ use core::ops::{BitOr, BitOrAssign};
 /// state (which the file owns until it is released) and the file for `'a`, while `'a` cannot be
 /// shortened (the type is invariant in it).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::poll::PollTable;
+/// # struct Shared {
+/// #     readable: CondVar,
+/// # }
+/// # struct Open {
+/// #     shared: Arc<Shared>,
+/// # }
+/// # fn poll<'a>(this: &'a Open, table: &mut PollTable<'a>) {
 /// table.register_wait(&this.shared.readable);
+/// # }
 /// ```
 ///
 /// # Invariants
@@ -44,9 +63,13 @@ impl<'a> PollTable<'a> {
     /// `file` is the open file being polled, `table` is the `poll_table` the kernel passed with
     /// it (possibly null), and everything borrowed for `'a` lives until `file` is released.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, poll::PollTable};
+    /// # unsafe extern "C" fn poll(file: *mut bindings::file, table: *mut bindings::poll_table_struct) -> u32 {
     /// // SAFETY: the arguments of `poll`; `'a` is the lifetime of the per-open state.
     /// let mut table = unsafe { PollTable::from_raw(file, table) };
+    /// # 0
+    /// # }
     /// ```
     pub unsafe fn from_raw(
         file: *mut bindings::file,
@@ -59,9 +82,16 @@ impl<'a> PollTable<'a> {
     /// Adds the caller to the wait queue of `cv`: a `notify_one`/`notify_all` on it wakes
     /// `poll()`, `select()` and `epoll` waiters on this file, which then call `poll` again.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::poll::PollTable;
+    /// # struct Open {
+    /// #     readable: CondVar,
+    /// #     writable: CondVar,
+    /// # }
+    /// # fn poll<'a>(this: &'a Open, table: &mut PollTable<'a>) {
     /// table.register_wait(&this.readable);
     /// table.register_wait(&this.writable);
+    /// # }
     /// ```
     pub fn register_wait(&mut self, cv: &'a CondVar) {
         // SAFETY: `file` and `table` are this call's (type invariant), and the queue lives until

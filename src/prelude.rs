@@ -1,6 +1,6 @@
 //! The items most modules need, for `use kernel::prelude::*;`.
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
 //! use kernel::prelude::*;
 //! ```
 

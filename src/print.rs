@@ -13,7 +13,8 @@
 //! nothing is lost; printk itself starts a new record when one grows past its line limit. Every
 //! message is prefixed with the module name, like C's `pr_fmt(fmt) KBUILD_MODNAME ": " fmt`.
 //!
-//! ```ignore
+//! ```ignore,kernel
+//! # let (count, size, value) = (4, 4096, 0x2au32);
 //! pr_info!("loaded with {} buffers of {} bytes\n", count, size);
 //! pr_warn!("odd value {:#x}\n", value);
 //! ```
@@ -258,39 +259,48 @@ macro_rules! print_macro (
 
 /// Prints an emergency message (`KERN_EMERG`): the system is unusable.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn fatal(reason: &str) {
 /// pr_emerg!("cannot continue: {}\n", reason);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! pr_emerg (($($arg:tt)+) => ($crate::print_macro!(EMERG, $($arg)+)));
 
 /// Prints an alert (`KERN_ALERT`): action must be taken immediately.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn overheated(id: u32) {
 /// pr_alert!("device {} is on fire\n", id);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! pr_alert (($($arg:tt)+) => ($crate::print_macro!(ALERT, $($arg)+)));
 
 /// Prints a critical message (`KERN_CRIT`).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn lost(n: u64) {
 /// pr_crit!("lost {} interrupts\n", n);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! pr_crit (($($arg:tt)+) => ($crate::print_macro!(CRIT, $($arg)+)));
 
 /// Prints an error message (`KERN_ERR`).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn failed(err: Error) {
 /// pr_err!("registration failed: {:?}\n", err);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! pr_err (($($arg:tt)+) => ($crate::print_macro!(ERR, $($arg)+)));
 
 /// Prints a warning (`KERN_WARNING`).
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # let (value, default) = (300, 255);
 /// pr_warn!("value {} out of range, using {}\n", value, default);
 /// ```
 #[macro_export]
@@ -298,7 +308,7 @@ macro_rules! pr_warn (($($arg:tt)+) => ($crate::print_macro!(WARNING, $($arg)+))
 
 /// Prints a notice (`KERN_NOTICE`): normal but significant.
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// pr_notice!("switching to polling mode\n");
 /// ```
 #[macro_export]
@@ -306,7 +316,7 @@ macro_rules! pr_notice (($($arg:tt)+) => ($crate::print_macro!(NOTICE, $($arg)+)
 
 /// Prints an informational message (`KERN_INFO`).
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// pr_info!("hello from {}\n", "Rust");
 /// ```
 #[macro_export]
@@ -317,7 +327,12 @@ macro_rules! pr_info (($($arg:tt)+) => ($crate::print_macro!(INFO, $($arg)+)));
 /// Like upstream's, and unlike C's dynamic-debug `pr_debug`, it is compiled out otherwise; the
 /// arguments are still type-checked.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # #[derive(Debug)]
+/// # enum State {
+/// #     Idle,
+/// # }
+/// # let state = State::Idle;
 /// pr_debug!("state {:?}\n", state);
 /// ```
 #[macro_export]
@@ -329,7 +344,8 @@ macro_rules! pr_debug (($($arg:tt)+) => (
 
 /// Continues the previous message (`KERN_CONT`), without level or prefix.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # let values = [1, 2, 3];
 /// pr_info!("values:");
 /// for v in values {
 ///     pr_cont!(" {}", v);

@@ -1,10 +1,17 @@
 //! Sequence files: [`SeqFile`], the kernel's `struct seq_file`, through which a file's
 //! `show_fdinfo` (and `/proc` files) print text, and [`seq_print!`](crate::seq_print).
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
+//! # use kernel::{fs::File, seq_file::SeqFile, seq_print};
+//! # struct Buffer;
+//! # impl Buffer {
+//! #     fn len(&self) -> usize {
+//! #         0
+//! #     }
 //! fn show_fdinfo(me: Pin<&Self>, m: &SeqFile, _file: &File) {
 //!     seq_print!(m, "bytes: {}\n", me.len());
 //! }
+//! # }
 //! ```
 
 use crate::bindings;
@@ -18,8 +25,10 @@ use core::marker::PhantomData;
 ///
 /// Not `Send` or `Sync`: it is used by the one thread filling it.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # fn show(m: &kernel::seq_file::SeqFile, pos: i64) {
 /// m.call_printf(format_args!("pos: {}\n", pos));
+/// # }
 /// ```
 ///
 /// # Invariants
@@ -38,9 +47,12 @@ impl SeqFile {
     ///
     /// `ptr` is a valid `struct seq_file` that only the current thread uses for `'a`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, seq_file::SeqFile};
+    /// # unsafe extern "C" fn show_fdinfo(seq_file: *mut bindings::seq_file, file: *mut bindings::file) {
     /// // SAFETY: the `seq_file` `show_fdinfo` was called with.
     /// let m = unsafe { SeqFile::from_raw(seq_file) };
+    /// # }
     /// ```
     pub unsafe fn from_raw<'a>(ptr: *mut bindings::seq_file) -> &'a SeqFile {
         // SAFETY: `SeqFile` is a transparent wrapper; the caller guarantees the invariants.
@@ -50,8 +62,10 @@ impl SeqFile {
     /// Appends formatted text (`seq_printf()`); see [`seq_print!`](crate::seq_print). Text past
     /// the file's buffer is dropped, and the kernel retries with a larger one, as for C.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn show(m: &kernel::seq_file::SeqFile, flags: u32) {
     /// m.call_printf(format_args!("flags: {:#x}\n", flags));
+    /// # }
     /// ```
     pub fn call_printf(&self, args: fmt::Arguments<'_>) {
         print_fmt(&self, Header::BARE, args);
@@ -110,8 +124,11 @@ impl Write for Pieces<'_> {
 
 /// Prints to a [`SeqFile`] with a `format!`-style message: upstream's `seq_print!`.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::seq_print;
+/// # fn show(m: &kernel::seq_file::SeqFile, count: u64) {
 /// seq_print!(m, "opened {} times\n", count);
+/// # }
 /// ```
 #[macro_export]
 macro_rules! seq_print {

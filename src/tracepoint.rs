@@ -16,9 +16,10 @@ use crate::bindings;
 /// behaviour, hence `unsafe fn`). Where the kernel has no tracepoints (`CONFIG_TRACEPOINTS`
 /// off), the functions do nothing.
 ///
-/// Not run as a doc example: the tracepoint must come from a C file of the module.
+/// Compiled only as a doc example (`my_event` is never called): the tracepoint must come from a C
+/// file of the module.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
 /// mod trace {
 ///     use kernel::ffi::c_int;
 ///

@@ -14,8 +14,12 @@
 /// Every sequence of `size_of::<Self>()` initialised bytes is a valid value of `Self`. That
 /// rules out `bool`, `char`, enums, references and types with such fields.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::uaccess::{UserPtr, UserSlice};
+/// # fn example(ptr: UserPtr) -> Result {
 /// let value: u64 = UserSlice::new(ptr, 8).reader().read()?;
+/// # Ok(())
+/// # }
 /// ```
 pub unsafe trait FromBytes {}
 

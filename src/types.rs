@@ -12,7 +12,8 @@ use core::pin::Pin;
 /// A C object that C code initialises, reads and writes, and that Rust must neither move nor
 /// assume anything about: kernel locks, wait queues, timers, work items.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::{bindings, types::Opaque};
 /// struct Lock {
 ///     raw: Opaque<bindings::mutex>,
 /// }
@@ -54,7 +55,10 @@ impl<T> Opaque<T> {
 
     /// An initializer that lets `init` (typically a C function) initialise the object in place.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use kernel::{bindings, sync::LockClassKey, types::Opaque};
+    /// # static KEY: LockClassKey = LockClassKey::new();
+    /// # let (name, key) = (c"example".as_ptr(), KEY.as_ptr());
     /// // SAFETY: `__init_waitqueue_head` initialises the wait queue it is given.
     /// let init = Opaque::ffi_init(|wq| unsafe { bindings::__init_waitqueue_head(wq, name, key) });
     /// ```

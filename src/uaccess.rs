@@ -21,7 +21,21 @@
 //! `_copy_from_user()`/`_copy_to_user()` without the object-size check, needless as for C code
 //! copying `sizeof(x)`: their kernel side is a whole local value by construction.
 //!
-//! ```ignore
+//! ```ignore,kernel,no_run
+//! # use kernel::fs::File;
+//! # use kernel::ioctl::{_IOC_SIZE, _IOR, _IOW};
+//! # use kernel::uaccess::{UserPtr, UserSlice};
+//! # const SET_LEVEL: u32 = _IOW::<u32>(b'l' as u32, 1);
+//! # const GET_LEVEL: u32 = _IOR::<u32>(b'l' as u32, 2);
+//! # struct Device;
+//! # impl Device {
+//! #     fn set_level(&self, _level: u32) -> Result {
+//! #         Ok(())
+//! #     }
+//! #     fn level(&self) -> u32 {
+//! #         0
+//! #     }
+//! # }
 //! fn ioctl(this: &Device, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
 //!     let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
 //!     match cmd {
@@ -96,10 +110,14 @@ impl UserPtr {
 /// A range of user memory: where it starts and how long it is. Turn it into a reader, a writer
 /// or both to access it.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::uaccess::{UserPtr, UserSlice};
+/// # fn ioctl(arg: usize) -> Result {
 /// let (mut input, mut output) = UserSlice::new(UserPtr::from_addr(arg), 8).reader_writer();
 /// let request: u64 = input.read()?;
 /// output.write(&(request * 2))?;
+/// # Ok(())
+/// # }
 /// ```
 pub struct UserSlice(Cursor);
 
@@ -137,8 +155,12 @@ impl UserSlice {
 
     /// A reader of the slice, from its start.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::uaccess::{UserPtr, UserSlice};
+    /// # fn example(ptr: UserPtr) -> Result {
     /// let value: u32 = UserSlice::new(ptr, 4).reader().read()?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn reader(self) -> UserSliceReader {
         UserSliceReader(self.0)
@@ -146,8 +168,12 @@ impl UserSlice {
 
     /// A writer of the slice, from its start.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::uaccess::{UserPtr, UserSlice};
+    /// # fn example(ptr: UserPtr) -> Result {
     /// UserSlice::new(ptr, 4).writer().write(&42u32)?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn writer(self) -> UserSliceWriter {
         UserSliceWriter(self.0)
@@ -156,10 +182,21 @@ impl UserSlice {
     /// A reader and a writer of the same slice, for commands that read their argument and
     /// write a result back in its place.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use core::sync::atomic::{AtomicU32, Ordering};
+    /// # use kernel::uaccess::{UserPtr, UserSlice};
+    /// # struct Limit(AtomicU32);
+    /// # impl Limit {
+    /// #     fn swap(&self, new: u32) -> u32 {
+    /// #         self.0.swap(new, Ordering::Relaxed)
+    /// #     }
+    /// # }
+    /// # fn example(this: &Limit, ptr: UserPtr) -> Result {
     /// let (mut input, mut output) = UserSlice::new(ptr, 4).reader_writer();
     /// let old = this.swap(input.read::<u32>()?);
     /// output.write(&old)?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn reader_writer(self) -> (UserSliceReader, UserSliceWriter) {
         (UserSliceReader(self.0), UserSliceWriter(self.0))
@@ -226,20 +263,26 @@ impl Cursor {
 
 /// Reads a [`UserSlice`] front to back; each byte at most once.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::uaccess::{UserPtr, UserSlice};
+/// # fn example(ptr: UserPtr, len: usize) -> Result {
 /// let mut reader = UserSlice::new(ptr, len).reader();
 /// let header: u32 = reader.read()?;
 /// let mut payload = [0u8; 16];
 /// reader.read_slice(&mut payload[..reader.len().min(16)])?;
+/// # Ok(())
+/// # }
 /// ```
 pub struct UserSliceReader(Cursor);
 
 impl UserSliceReader {
     /// How many bytes are left to read.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(reader: &kernel::uaccess::UserSliceReader) {
     /// let mut data = [0u8; 64];
     /// let n = reader.len().min(data.len());
+    /// # }
     /// ```
     pub fn len(&self) -> usize {
         self.0.len
@@ -247,10 +290,14 @@ impl UserSliceReader {
 
     /// Whether everything was read.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn handle(_value: u32) {}
+    /// # fn example(reader: &mut kernel::uaccess::UserSliceReader) -> Result {
     /// while !reader.is_empty() {
     ///     handle(reader.read::<u32>()?);
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn is_empty(&self) -> bool {
         self.0.len == 0
@@ -258,8 +305,11 @@ impl UserSliceReader {
 
     /// Skips `count` bytes without reading them; `EFAULT` if fewer are left.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(reader: &mut kernel::uaccess::UserSliceReader) -> Result {
     /// reader.skip(reader.len())?; // accept and discard the data
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn skip(&mut self, count: usize) -> Result {
         self.0.copy(count, |_, _| 0)
@@ -271,9 +321,13 @@ impl UserSliceReader {
     /// may hold part of the data (the rest zeroed) and the reader is left empty, so that no byte
     /// is read twice.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use core::mem::MaybeUninit;
+    /// # fn example(reader: &mut kernel::uaccess::UserSliceReader) -> Result {
     /// let mut header = [MaybeUninit::<u8>::uninit(); 8];
     /// reader.read_raw(&mut header)?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn read_raw(&mut self, out: &mut [MaybeUninit<u8>]) -> Result {
         let to = out.as_mut_ptr().cast();
@@ -289,10 +343,13 @@ impl UserSliceReader {
 
     /// Fills `out` with the next `out.len()` bytes; fails like [`UserSliceReader::read_raw`].
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(reader: &mut kernel::uaccess::UserSliceReader) -> Result {
     /// let mut data = [0u8; 64];
     /// let n = reader.len().min(data.len());
     /// reader.read_slice(&mut data[..n])?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn read_slice(&mut self, out: &mut [u8]) -> Result {
         // SAFETY: `u8` and `MaybeUninit<u8>` have the same layout, and `read_raw` writes only
@@ -303,8 +360,11 @@ impl UserSliceReader {
 
     /// Reads a value of a plain-old-data type; fails like [`UserSliceReader::read_raw`].
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(reader: &mut kernel::uaccess::UserSliceReader) -> Result {
     /// let limit: u32 = reader.read()?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn read<T: FromBytes>(&mut self) -> Result<T> {
         let mut value = MaybeUninit::<T>::uninit();
@@ -338,19 +398,27 @@ impl UserSliceReader {
 
 /// Writes a [`UserSlice`] front to back.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::uaccess::{UserPtr, UserSlice};
+/// # const MAGIC: u32 = 0x6b6d_6f64;
+/// # fn example(ptr: UserPtr, len: usize, payload: &[u8]) -> Result {
 /// let mut writer = UserSlice::new(ptr, len).writer();
 /// writer.write(&MAGIC)?;
 /// writer.write_slice(&payload)?;
+/// # Ok(())
+/// # }
 /// ```
 pub struct UserSliceWriter(Cursor);
 
 impl UserSliceWriter {
     /// How many bytes are left to write.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(writer: &mut kernel::uaccess::UserSliceWriter, message: &[u8]) -> Result {
     /// let n = writer.len().min(message.len());
     /// writer.write_slice(&message[..n])?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn len(&self) -> usize {
         self.0.len
@@ -358,10 +426,13 @@ impl UserSliceWriter {
 
     /// Whether the slice is full.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(writer: &kernel::uaccess::UserSliceWriter) -> Result {
     /// if writer.is_empty() {
     ///     return Ok(()); // a read of 0 bytes
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn is_empty(&self) -> bool {
         self.0.len == 0
@@ -372,8 +443,11 @@ impl UserSliceWriter {
     /// `EFAULT` if fewer bytes are left or if user memory could not be written in full; then
     /// part of `data` may have arrived, and the writer is left full.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(writer: &mut kernel::uaccess::UserSliceWriter) -> Result {
     /// writer.write_slice(b"hello\n")?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn write_slice(&mut self, data: &[u8]) -> Result {
         let from = data.as_ptr().cast();
@@ -390,8 +464,11 @@ impl UserSliceWriter {
     /// Writes the bytes of a plain-old-data value; fails like
     /// [`UserSliceWriter::write_slice`].
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(writer: &mut kernel::uaccess::UserSliceWriter, bytes_read: u64, bytes_written: u64) -> Result {
     /// writer.write(&[bytes_read, bytes_written])?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn write<T: AsBytes>(&mut self, value: &T) -> Result {
         let from = core::ptr::from_ref(value).cast::<c_void>();

@@ -170,9 +170,12 @@ impl Queue {
     ///
     /// Not run as a test: this crate binds no `alloc_workqueue()` to make such a queue with.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, workqueue::Queue};
+    /// # fn example(my_wq: *const bindings::workqueue_struct) {
     /// // SAFETY: `my_wq` lives until `cleanup_module` destroys it, which waits for its items.
     /// let queue = unsafe { Queue::from_raw(my_wq) };
+    /// # }
     /// ```
     pub unsafe fn from_raw<'a>(ptr: *const bindings::workqueue_struct) -> &'a Queue {
         // INVARIANT: guaranteed by the caller.

@@ -11,12 +11,20 @@ use core::ffi::c_int;
 /// File operations receive a `&File` for the file they act on. The file stays open at least as
 /// long as that reference: the kernel holds a reference to it for the duration of each call.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::fs::File;
+/// # struct Device;
+/// # impl Device {
+/// #     fn is_busy(&self) -> bool {
+/// #         false
+/// #     }
+/// # }
 /// fn ioctl(this: &Device, file: &File, cmd: u32, arg: usize) -> Result<isize> {
 ///     if this.is_busy() && file.is_nonblocking() {
 ///         return Err(EAGAIN);
 ///     }
 ///     // ...
+/// #   Ok(0)
 /// }
 /// ```
 ///
@@ -37,9 +45,13 @@ impl File {
     ///
     /// `ptr` points to an open file that stays open for `'a`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, fs::File};
+    /// # unsafe extern "C" fn release(_inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
     /// // SAFETY: the kernel keeps `file` open during the file operation.
     /// let file = unsafe { File::from_raw_file(file) };
+    /// # 0
+    /// # }
     /// ```
     pub unsafe fn from_raw_file<'a>(ptr: *const bindings::file) -> &'a File {
         // SAFETY: `File` is a transparent wrapper of `struct file`, which the caller guarantees
@@ -50,8 +62,13 @@ impl File {
 
     /// The C `struct file`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, fs::File};
+    /// # fn open(file: &File) {
+    /// // SAFETY: called from `open`, on the file being opened, as `stream_open()` must be; it does
+    /// // not use its inode argument.
     /// unsafe { bindings::stream_open(core::ptr::null_mut(), file.as_ptr()) };
+    /// # }
     /// ```
     pub fn as_ptr(&self) -> *mut bindings::file {
         self.0.get()
@@ -59,8 +76,11 @@ impl File {
 
     /// The open flags (`O_*`), as `open()` and later `fcntl(F_SETFL)` set them.
     ///
-    /// ```ignore
-    /// let append = file.flags() & bindings::O_APPEND != 0;
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, fs::File};
+    /// # fn example(file: &File) {
+    /// let nonblocking = file.flags() & bindings::O_NONBLOCK != 0;
+    /// # }
     /// ```
     pub fn flags(&self) -> u32 {
         // `fcntl(F_SETFL)` may change the flags at any time; C reads them without a lock, and a
@@ -72,10 +92,13 @@ impl File {
     /// Whether the file is in non-blocking mode (`O_NONBLOCK`): operations that would wait
     /// return `EAGAIN` instead.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # fn example(file: &kernel::fs::File) -> Result {
     /// if file.is_nonblocking() {
     ///     return Err(EAGAIN);
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn is_nonblocking(&self) -> bool {
         self.flags() & bindings::O_NONBLOCK != 0
@@ -83,8 +106,13 @@ impl File {
 
     /// The current file position, for `llseek` relative to it.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::{File, SeekFrom};
+    /// # const SIZE: i64 = 4096;
+    /// # fn llseek(file: &File, from: SeekFrom) -> Result<i64> {
     /// let target = from.resolve(file.pos(), SIZE)?;
+    /// # Ok(target)
+    /// # }
     /// ```
     pub fn pos(&self) -> i64 {
         // Read like `flags`, for the same reason (a concurrent `lseek()` may move it).

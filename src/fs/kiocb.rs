@@ -10,12 +10,25 @@ use core::ptr::NonNull;
 /// position. `T` is the type of the file's private data (a misc device's
 /// [`Ptr`](crate::miscdevice::MiscDevice::Ptr)).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::fs::{File, Kiocb};
+/// # use kernel::iov::IovIterDest;
+/// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+/// # struct Buffer {
+/// #     contents: Mutex<KVec<u8>>,
+/// # }
+/// # #[vtable]
+/// # impl MiscDevice for Buffer {
+/// #     type Ptr = Pin<KBox<Self>>;
+/// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+/// #         Err(ENODEV)
+/// #     }
 /// fn read_iter(mut kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterDest<'_>) -> Result<usize> {
 ///     let me = kiocb.file();
 ///     let contents = me.contents.lock();
 ///     iov.simple_read_from_buffer(kiocb.ki_pos_mut(), &contents)
 /// }
+/// # }
 /// ```
 ///
 /// # Invariants
@@ -37,9 +50,16 @@ impl<'a, T: ForeignOwnable> Kiocb<'a, T> {
     /// file stays open for `'a` and its private data is a `T` given by `into_foreign` that is not
     /// taken back (`from_foreign`) during `'a`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, fs::Kiocb, types::ForeignOwnable};
+    /// # unsafe extern "C" fn read_iter<T: ForeignOwnable>(
+    /// #     kiocb: *mut bindings::kiocb,
+    /// #     _iter: *mut bindings::iov_iter,
+    /// # ) -> isize {
     /// // SAFETY: the arguments of `read_iter` on a file whose private data is a `T`.
     /// let kiocb = unsafe { Kiocb::<T>::from_raw(kiocb) };
+    /// # 0
+    /// # }
     /// ```
     pub unsafe fn from_raw(kiocb: *mut bindings::kiocb) -> Self {
         // INVARIANT: guaranteed by the caller.
@@ -49,8 +69,11 @@ impl<'a, T: ForeignOwnable> Kiocb<'a, T> {
 
     /// The C `struct kiocb`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{bindings, fs::Kiocb, types::ForeignOwnable};
+    /// # fn example<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) {
     /// let raw: *mut bindings::kiocb = kiocb.as_raw();
+    /// # }
     /// ```
     pub fn as_raw(&self) -> *mut bindings::kiocb {
         self.inner.as_ptr()
@@ -58,8 +81,11 @@ impl<'a, T: ForeignOwnable> Kiocb<'a, T> {
 
     /// The file's private data: what `open` returned (a `Pin<&State>` for a `Pin<KBox<State>>`).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{fs::Kiocb, types::ForeignOwnable};
+    /// # fn example<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) {
     /// let me = kiocb.file();
+    /// # }
     /// ```
     pub fn file(&self) -> T::Borrowed<'a> {
         // SAFETY: the request and its file are valid for `'a` (type invariant).
@@ -72,10 +98,14 @@ impl<'a, T: ForeignOwnable> Kiocb<'a, T> {
     /// The open file itself, e.g. for its flags ([`File::is_nonblocking`]). Not in upstream's
     /// `Kiocb`, whose `file()` is the private data.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{fs::Kiocb, types::ForeignOwnable};
+    /// # fn example<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) -> Result {
     /// if kiocb.filp().is_nonblocking() {
     ///     return Err(EAGAIN);
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn filp(&self) -> &'a File {
         // SAFETY: the file is open for `'a` (type invariant).
@@ -85,8 +115,11 @@ impl<'a, T: ForeignOwnable> Kiocb<'a, T> {
     /// The position of the request in the file. For a stream (see
     /// [`MiscDevice::STREAM`](crate::miscdevice::MiscDevice::STREAM)) it is 0 and not kept.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{fs::Kiocb, types::ForeignOwnable};
+    /// # fn example<T: ForeignOwnable>(kiocb: &Kiocb<'_, T>) {
     /// let offset = kiocb.ki_pos();
+    /// # }
     /// ```
     pub fn ki_pos(&self) -> i64 {
         // SAFETY: the request is valid and only accessed through `self` (type invariant).
@@ -96,8 +129,11 @@ impl<'a, T: ForeignOwnable> Kiocb<'a, T> {
     /// The position, for the operation to move: the file's position becomes what it is when the
     /// operation returns.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::{fs::Kiocb, types::ForeignOwnable};
+    /// # fn example<T: ForeignOwnable>(kiocb: &mut Kiocb<'_, T>) {
     /// *kiocb.ki_pos_mut() = 0;
+    /// # }
     /// ```
     pub fn ki_pos_mut(&mut self) -> &mut i64 {
         // SAFETY: the request is valid and only accessed through `self` (type invariant), and the

@@ -15,7 +15,8 @@ use core::pin::Pin;
 
 /// How to register a misc device: its name. Its node is `/dev/<name>`.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::miscdevice::MiscDeviceOptions;
 /// let options = MiscDeviceOptions { name: c"rust_misc" };
 /// ```
 #[derive(Clone, Copy)]
@@ -28,7 +29,17 @@ impl MiscDeviceOptions {
     /// The `struct miscdevice` to register for a device of type `T`: a dynamic minor, the name
     /// and `T`'s file operations; the node has the kernel's default mode (`0600`).
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+    /// # struct Hello;
+    /// # #[vtable]
+    /// # impl MiscDevice for Hello {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Hello, GFP_KERNEL)?)
+    /// #     }
+    /// # }
     /// let raw = MiscDeviceOptions { name: c"hello" }.into_raw::<Hello>();
     /// ```
     pub fn into_raw<T: MiscDevice>(self) -> bindings::miscdevice {
@@ -45,7 +56,19 @@ impl MiscDeviceOptions {
 /// [`MiscDeviceRegistration::register_with`] and returned by [`MiscDeviceRegistration::shared`].
 /// Not in upstream, whose drivers keep such state in globals.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::miscdevice::MiscDeviceShared;
+/// # use kernel::fs::File;
+/// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+/// # struct RustMisc;
+/// # #[vtable]
+/// # impl MiscDevice for RustMisc {
+/// #     type Ptr = KBox<Self>;
+/// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+/// #         Ok(KBox::new(RustMisc, GFP_KERNEL)?)
+/// #     }
+/// # }
+/// # struct Buffer;
 /// impl MiscDeviceShared for RustMisc {
 ///     type Shared = Buffer;
 /// }
@@ -62,7 +85,17 @@ pub trait MiscDeviceShared: MiscDevice {
 /// the device registered after the module is gone, with file operations pointing into freed
 /// code: keep it in the module, which is dropped at unload.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::fs::File;
+/// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+/// # struct RustMisc;
+/// # #[vtable]
+/// # impl MiscDevice for RustMisc {
+/// #     type Ptr = KBox<Self>;
+/// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+/// #         Ok(KBox::new(RustMisc, GFP_KERNEL)?)
+/// #     }
+/// # }
 /// #[pin_data]
 /// struct Driver {
 ///     #[pin]
@@ -118,7 +151,18 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
     /// Fails with `EBUSY` when no minor number is left, or with the error of creating the device
     /// (`EEXIST` for a name already taken).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+    /// # struct Hello;
+    /// # #[vtable]
+    /// # impl MiscDevice for Hello {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Hello, GFP_KERNEL)?)
+    /// #     }
+    /// # }
+    /// # let options = MiscDeviceOptions { name: c"hello" };
     /// let registration = KBox::try_pin_init(MiscDeviceRegistration::<Hello>::register(options), GFP_KERNEL)?;
     /// ```
     pub fn register(options: MiscDeviceOptions) -> impl PinInit<Self, Error> {
@@ -128,9 +172,31 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
     /// Registers a misc device whose node has permission bits `mode` (e.g. `0o666`) and whose
     /// files reach `shared` through [`MiscDeviceRegistration::shared`]. Not in upstream.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::miscdevice::MiscDeviceShared;
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+    /// # struct RustMisc;
+    /// # #[vtable]
+    /// # impl MiscDevice for RustMisc {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(RustMisc, GFP_KERNEL)?)
+    /// #     }
+    /// # }
+    /// # struct Buffer;
+    /// # impl MiscDeviceShared for RustMisc {
+    /// #     type Shared = Buffer;
+    /// # }
+    /// # #[pin_data]
+    /// # struct Driver {
+    /// #     #[pin]
+    /// #     misc: MiscDeviceRegistration<RustMisc>,
+    /// # }
+    /// # fn init(buffer: Arc<Buffer>) -> impl PinInit<Driver, Error> {
     /// let options = MiscDeviceOptions { name: c"rust_misc" };
     /// try_pin_init!(Driver { misc <- MiscDeviceRegistration::register_with(options, 0o666, buffer) })
+    /// # }
     /// ```
     pub fn register_with(
         options: MiscDeviceOptions,
@@ -178,8 +244,22 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
 
     /// The C `struct miscdevice`.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+    /// # struct Hello;
+    /// # #[vtable]
+    /// # impl MiscDevice for Hello {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Hello, GFP_KERNEL)?)
+    /// #     }
+    /// # }
+    /// # fn example(registration: &MiscDeviceRegistration<Hello>) {
+    /// // SAFETY: the device is registered while `registration` is borrowed, so its
+    /// // `struct miscdevice` is valid to read.
     /// let minor = unsafe { (*registration.as_raw()).minor };
+    /// # }
     /// ```
     pub fn as_raw(&self) -> *mut bindings::miscdevice {
         self.inner.get()
@@ -187,8 +267,20 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
 
     /// The device of the node (`this_device`), e.g. for [`dev_info!`](crate::dev_info).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+    /// # struct Hello;
+    /// # #[vtable]
+    /// # impl MiscDevice for Hello {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Hello, GFP_KERNEL)?)
+    /// #     }
+    /// # }
+    /// # fn example(registration: &MiscDeviceRegistration<Hello>) {
     /// dev_info!(registration.device(), "registered\n");
+    /// # }
     /// ```
     pub fn device(&self) -> &Device {
         // SAFETY: `misc_register()` set `this_device` to the node's device, which lives until
@@ -198,8 +290,20 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
 
     /// The minor number the kernel assigned (the major is 10, `MISC_MAJOR`). Not in upstream.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
+    /// # struct Hello;
+    /// # #[vtable]
+    /// # impl MiscDevice for Hello {
+    /// #     type Ptr = KBox<Self>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+    /// #         Ok(KBox::new(Hello, GFP_KERNEL)?)
+    /// #     }
+    /// # }
+    /// # fn example(registration: &MiscDeviceRegistration<Hello>) {
     /// pr_info!("registered (minor {})\n", registration.minor());
+    /// # }
     /// ```
     pub fn minor(&self) -> i32 {
         // SAFETY: `misc_register()` set the minor before returning, and only deregistration
@@ -210,11 +314,24 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
     /// The state given to [`MiscDeviceRegistration::register_with`]; `None` for a device
     /// registered with [`MiscDeviceRegistration::register`]. Not in upstream.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration, MiscDeviceShared};
+    /// # struct Buffer;
+    /// # struct Open {
+    /// #     shared: Arc<Buffer>,
+    /// # }
+    /// # impl MiscDeviceShared for Open {
+    /// #     type Shared = Buffer;
+    /// # }
+    /// # #[vtable]
+    /// # impl MiscDevice for Open {
+    /// #     type Ptr = KBox<Self>;
     /// fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
     ///     let shared = misc.shared().ok_or(ENODEV)?;
     ///     Ok(KBox::new(Open { shared }, GFP_KERNEL)?)
     /// }
+    /// # }
     /// ```
     pub fn shared(&self) -> Option<Arc<T::Shared>>
     where

@@ -14,7 +14,16 @@ use core::ptr::NonNull;
 /// prints them into one). A failed write through sysfs may leave the values it parsed before
 /// the bad one, as for a C array parameter.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # #[allow(non_upper_case_globals)]
+/// # mod module_parameters {
+/// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+/// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+/// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+/// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+/// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+/// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+/// # }
 /// let weights = module_parameters::weights.read();
 /// pr_info!("{} weights: {:?}\n", weights.len(), weights);
 /// ```
@@ -53,7 +62,16 @@ impl<T: Scalar, const N: usize, const PERM: u16> ArrayParam<T, N, PERM> {
     /// context (an interrupt handler, a timer callback), where waiting for a mutex is not
     /// possible, it does not lock and returns no values.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # #[allow(non_upper_case_globals)]
+    /// # mod module_parameters {
+    /// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+    /// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+    /// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+    /// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+    /// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+    /// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+    /// # }
     /// let total: i32 = module_parameters::weights.read().iter().sum();
     /// ```
     pub fn read(&self) -> ParamGuard<'_, [T]> {

@@ -112,7 +112,16 @@ impl Drop for Hold<'_> {
 /// Keep it short-lived: while it lives, writes to (and reads of) the module's parameters through
 /// sysfs wait.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # #[allow(non_upper_case_globals)]
+/// # mod module_parameters {
+/// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+/// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+/// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+/// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+/// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+/// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+/// # }
 /// let greeting = module_parameters::greeting.read();
 /// pr_info!("{} ({} bytes)\n", greeting, greeting.to_bytes().len());
 /// ```

@@ -8,7 +8,16 @@ use core::cell::UnsafeCell;
 /// A `bool` or integer parameter (`count: u32 { ... }` in `module!`); `PERM` are its
 /// permissions.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # #[allow(non_upper_case_globals)]
+/// # mod module_parameters {
+/// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+/// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+/// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+/// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+/// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+/// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+/// # }
 /// if module_parameters::verbose.get() {
 ///     pr_info!("count is {}\n", module_parameters::count.get());
 /// }
@@ -37,7 +46,16 @@ impl<T: Scalar, const PERM: u16> Param<T, PERM> {
     /// interrupt handler). A writable parameter may change between two calls: read it once into
     /// a local to use one value throughout.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # #[allow(non_upper_case_globals)]
+    /// # mod module_parameters {
+    /// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+    /// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+    /// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+    /// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+    /// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+    /// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+    /// # }
     /// for _ in 0..module_parameters::count.get() {
     ///     pr_info!("hello\n");
     /// }
@@ -52,7 +70,13 @@ impl<T: Scalar, const PERM: u16> Param<T, PERM> {
     /// kind), which nothing writes after loading. A writable parameter may change while
     /// borrowed, so on one this fails the build; read it with [`get`](Self::get).
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # #[allow(non_upper_case_globals)]
+    /// # mod module_parameters {
+    /// #     use kernel::module_param::{Param, ParamLock};
+    /// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+    /// #     pub static test_parameter: Param<i64, 0o444> = Param::new(1, &LOCK);
+    /// # }
     /// pr_info!("test_parameter: {}\n", *module_parameters::test_parameter.value());
     /// ```
     pub fn value(&self) -> &T {

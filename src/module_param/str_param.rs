@@ -10,7 +10,16 @@ use core::ptr::NonNull;
 /// A string parameter (`greeting: str { ... }` in `module!`), a C `charp`; `PERM` are its
 /// permissions.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # #[allow(non_upper_case_globals)]
+/// # mod module_parameters {
+/// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+/// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+/// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+/// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+/// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+/// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+/// # }
 /// pr_info!("{}, world\n", module_parameters::greeting.read());
 /// ```
 pub struct StrParam<const PERM: u16> {
@@ -39,7 +48,16 @@ impl<const PERM: u16> StrParam<PERM> {
     /// context (an interrupt handler, a timer callback), where waiting for a mutex is not
     /// possible, it does not lock and returns an empty string.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # #[allow(non_upper_case_globals)]
+    /// # mod module_parameters {
+    /// #     use kernel::module_param::{ArrayParam, Param, ParamLock, StrParam};
+    /// #     static LOCK: ParamLock = ParamLock::new(&crate::THIS_MODULE);
+    /// #     pub static count: Param<u32, 0o644> = Param::new(3, &LOCK);
+    /// #     pub static verbose: Param<bool, 0> = Param::new(false, &LOCK);
+    /// #     pub static greeting: StrParam<0o444> = StrParam::new(c"hello", &LOCK);
+    /// #     pub static weights: ArrayParam<i32, 4, 0o644> = ArrayParam::new(&[1, 2], &LOCK);
+    /// # }
     /// let greeting = module_parameters::greeting.read();
     /// if greeting.to_bytes().is_empty() {
     ///     pr_warn!("no greeting\n");

@@ -48,7 +48,7 @@ pub use tag::{Arg, Fast, FastArg, Slow, SlowArg, Tag};
 /// the message fits the sink's limit; in pieces if it may not fit; with `fallback`
 /// (`core::fmt`) if an argument is slow. Called by the `printk` macro.
 ///
-/// ```ignore
+/// ```ignore,kernel
 /// use kernel::print::args::{print, Header, Message, Printk};
 /// use kernel::print::level;
 /// struct Loaded;

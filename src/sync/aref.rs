@@ -74,9 +74,13 @@ impl<T: AlwaysRefCounted> ARef<T> {
     /// `ptr` points to a live `T` and the caller owns one reference to it, which the `ARef`
     /// gives back when dropped.
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use core::ptr::NonNull;
+    /// # use kernel::{bindings, device::Device, sync::aref::ARef};
+    /// # fn example(raw: *mut bindings::device) {
     /// // SAFETY: `get_device()` above took the reference this `ARef` takes over.
     /// let dev = unsafe { ARef::from_raw(NonNull::new_unchecked(raw.cast::<Device>())) };
+    /// # }
     /// ```
     pub unsafe fn from_raw(ptr: NonNull<T>) -> Self {
         // INVARIANT: guaranteed by the caller.

@@ -23,13 +23,21 @@ fn signal_pending() -> bool {
 ///
 /// Create one in place with [`new_condvar!`](crate::new_condvar).
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use kernel::sync::{CondVar, Mutex};
+/// # struct Shared {
+/// #     data: Mutex<KVec<u8>>,
+/// #     ready: CondVar,
+/// # }
+/// # fn example(shared: &Shared) -> Result {
 /// let mut guard = shared.data.lock();
 /// while guard.is_empty() {
 ///     if shared.ready.wait_interruptible(&mut guard) {
 ///         return Err(ERESTARTSYS); // a signal arrived
 ///     }
 /// }
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # Invariants

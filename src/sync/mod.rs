@@ -54,7 +54,8 @@ impl LockClassKey {
 
 /// A `&'static LockClassKey` unique to this call site.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use kernel::{static_lock_class, sync::Mutex};
 /// let init = Mutex::new(0u32, c"counter", static_lock_class!());
 /// ```
 #[macro_export]

@@ -44,7 +44,12 @@ use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// The callback of a [`Timer<Self>`](Timer): what the timer does when it expires.
 ///
-/// ```ignore
+/// ```ignore,kernel,no_run
+/// # use core::sync::atomic::{AtomicBool, Ordering};
+/// # use kernel::time::timer::{Timer, TimerCallback};
+/// # struct Watchdog {
+/// #     expired: AtomicBool,
+/// # }
 /// impl TimerCallback for Watchdog {
 ///     fn run(timer: &Timer<Self>) {
 ///         timer.expired.store(true, Ordering::Relaxed);
@@ -56,11 +61,19 @@ pub trait TimerCallback: Sync + Sized + 'static {
     /// [`Timer::schedule`]. Must not drop the timer (that would wait for this very call: the
     /// kernel panics instead of deadlocking).
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use core::sync::atomic::{AtomicU64, Ordering};
+    /// # use kernel::time::{timer::{Timer, TimerCallback}, Jiffies};
+    /// # struct Ticker {
+    /// #     ticks: AtomicU64,
+    /// #     period: Jiffies,
+    /// # }
+    /// # impl TimerCallback for Ticker {
     /// fn run(timer: &Timer<Self>) {
     ///     timer.ticks.fetch_add(1, Ordering::Relaxed);
     ///     timer.schedule(timer.period); // periodic
     /// }
+    /// # }
     /// ```
     fn run(timer: &Timer<Self>);
 }
@@ -74,7 +87,18 @@ pub trait TimerCallback: Sync + Sized + 'static {
 /// handler). Leaking it (`core::mem::forget`) leaves it armed: its callback would then run
 /// after the module is gone.
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use core::sync::atomic::{AtomicU64, Ordering};
+/// # use kernel::time::{timer::{Timer, TimerCallback}, HZ};
+/// # #[derive(Default)]
+/// # struct Ticker {
+/// #     ticks: AtomicU64,
+/// # }
+/// # impl TimerCallback for Ticker {
+/// #     fn run(timer: &Timer<Self>) {
+/// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+/// #     }
+/// # }
 /// let timer = KBox::pin_init(new_timer!(Ticker::default(), "ticker"), GFP_KERNEL)?;
 /// timer.schedule(HZ); // in one second
 /// ```
@@ -100,7 +124,19 @@ impl<T: TimerCallback> Timer<T> {
     /// lockdep (which then checks that `cancel` and drop are not called with a lock the
     /// callback takes). [`new_timer!`](crate::new_timer) fills `name` and `key` in.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use core::sync::atomic::{AtomicU64, Ordering};
+    /// # use kernel::static_lock_class;
+    /// # use kernel::time::timer::{Timer, TimerCallback};
+    /// # #[derive(Default)]
+    /// # struct Ticker {
+    /// #     ticks: AtomicU64,
+    /// # }
+    /// # impl TimerCallback for Ticker {
+    /// #     fn run(timer: &Timer<Self>) {
+    /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+    /// #     }
+    /// # }
     /// let init = Timer::new(Ticker::default(), c"ticker", static_lock_class!());
     /// let timer = KBox::pin_init(init, GFP_KERNEL)?;
     /// ```
@@ -128,7 +164,19 @@ impl<T> Timer<T> {
     /// Arms the timer to expire `delay` jiffies from now, or moves the expiry there if it is
     /// armed already (C's `mod_timer()`). Returns whether it was armed. Any context.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use core::sync::atomic::{AtomicU64, Ordering};
+    /// # use kernel::time::{msecs_to_jiffies, timer::{Timer, TimerCallback}};
+    /// # #[derive(Default)]
+    /// # struct Ticker {
+    /// #     ticks: AtomicU64,
+    /// # }
+    /// # impl TimerCallback for Ticker {
+    /// #     fn run(timer: &Timer<Self>) {
+    /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+    /// #     }
+    /// # }
+    /// # let timer = KBox::pin_init(new_timer!(Ticker::default()), GFP_KERNEL)?;
     /// timer.schedule(msecs_to_jiffies(100));
     /// ```
     pub fn schedule(&self, delay: Jiffies) -> bool {
@@ -143,7 +191,20 @@ impl<T> Timer<T> {
     ///
     /// Must not be called with a lock the callback takes, nor from a hard interrupt handler.
     ///
-    /// ```ignore
+    /// ```ignore,kernel
+    /// # use core::sync::atomic::{AtomicU64, Ordering};
+    /// # use kernel::time::{timer::{Timer, TimerCallback}, HZ};
+    /// # #[derive(Default)]
+    /// # struct Ticker {
+    /// #     ticks: AtomicU64,
+    /// # }
+    /// # impl TimerCallback for Ticker {
+    /// #     fn run(timer: &Timer<Self>) {
+    /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+    /// #     }
+    /// # }
+    /// # let timer = KBox::pin_init(new_timer!(Ticker::default()), GFP_KERNEL)?;
+    /// # timer.schedule(10 * HZ);
     /// if timer.cancel() {
     ///     pr_info!("stopped before it expired\n");
     /// }
@@ -211,7 +272,18 @@ unsafe extern "C" fn expired<T: TimerCallback>(raw: *mut bindings::timer_list) {
 /// An initializer for a [`Timer`] holding `data`, with a lockdep class for this call site and an
 /// optional name (default: `file:line`).
 ///
-/// ```ignore
+/// ```ignore,kernel
+/// # use core::sync::atomic::{AtomicU64, Ordering};
+/// # use kernel::time::timer::{Timer, TimerCallback};
+/// # #[derive(Default)]
+/// # struct Ticker {
+/// #     ticks: AtomicU64,
+/// # }
+/// # impl TimerCallback for Ticker {
+/// #     fn run(timer: &Timer<Self>) {
+/// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+/// #     }
+/// # }
 /// let timer = KBox::pin_init(new_timer!(Ticker::default(), "ticker"), GFP_KERNEL)?;
 /// ```
 #[macro_export]

@@ -111,10 +111,29 @@ pub trait WorkItem<const ID: u64 = 0> {
     ///
     /// A method of an `impl WorkItem` (the trait's example above runs a whole one):
     ///
-    /// ```ignore
+    /// ```ignore,kernel,no_run
+    /// # use kernel::workqueue::{impl_has_work, Work, WorkItem};
+    /// # #[pin_data]
+    /// # struct Stats {
+    /// #     #[pin]
+    /// #     work: Work<Stats>,
+    /// #     #[pin]
+    /// #     totals: Mutex<KVec<u64>>,
+    /// # }
+    /// # impl_has_work! {
+    /// #     impl HasWork<Self> for Stats { self.work }
+    /// # }
+    /// # impl Stats {
+    /// #     fn sample(&self) -> u64 {
+    /// #         0
+    /// #     }
+    /// # }
+    /// # impl WorkItem for Stats {
+    /// #     type Pointer = Arc<Self>;
     /// fn run(this: Arc<Self>) {
     ///     this.totals.lock().push(this.sample(), GFP_KERNEL).ok();
     /// }
+    /// # }
     /// ```
     fn run(this: Self::Pointer);
 }

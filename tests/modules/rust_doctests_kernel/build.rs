@@ -1,19 +1,46 @@
-//! Gathers the doc examples of the `kernel` crate (`../../../src`) into one `#[kunit_tests]`
-//! module, `$OUT_DIR/doctests.rs`: each example becomes a test named after its file and line.
+//! Gathers the doc examples of the `kernel` crate (`../../../src`) into `$OUT_DIR/doctests.rs`,
+//! which the module includes. An example is taken when its fence is Rust (no info, or `rust`) and
+//! not `ignore`, `compile_fail` or `should_panic`, or when it is `ignore`d (on the host, where it
+//! cannot link) and tagged `kernel`. It is then of one of two kinds:
 //!
-//! An example is taken when its fence is Rust (no info, or `rust`) and not `ignore`,
-//! `compile_fail` or `should_panic`, or when it is `ignore`d (on the host, where it cannot link)
-//! and tagged `kernel`. Lines starting with `# ` are rustdoc's hidden lines, kept as code.
+//! - run: a test of one `#[kunit_tests]` module, named after the example's file and line.
+//! - compiled only, when it is tagged `no_run` (`ignore,kernel,no_run`): a function of the same
+//!   name that is never called. A `#[used]` table keeps each one, with its name, in the module:
+//!   what the example does at its top level is generated and linked as the tests' code is (a
+//!   function it only defines is checked, not generated), and tests/doctests.py finds its name in
+//!   the .ko.
+//!
+//! Lines starting with `# ` are rustdoc's hidden lines, kept as code.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// One doc example: where it starts, and its code.
+/// What the module does with a doc example.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A test of the in-kernel suite.
+    Run,
+    /// A function that is compiled and linked, never called.
+    CompileOnly,
+}
+
+/// One doc example: where it starts, its kind and its code.
 struct Example {
     file: PathBuf,
     line: usize,
+    kind: Kind,
     code: String,
+}
+
+impl Example {
+    /// The name of its test or function: its file and line.
+    fn name(&self) -> String {
+        format!("{}_{}", self.file.display(), self.line)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
+    }
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -29,24 +56,27 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Whether a fence's info string asks for the example to run in the kernel.
-fn runs_in_kernel(info: &str) -> bool {
+/// What a fence's info string asks of the example in the kernel, if anything.
+fn kind(info: &str) -> Option<Kind> {
     let tags: Vec<&str> =
         info.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).collect();
     let excluded = ["compile_fail", "should_panic", "text", "sh", "c", "console", "toml", "make"];
     if tags.iter().any(|t| excluded.contains(t)) {
-        return false;
+        return None;
     }
-    if tags.contains(&"ignore") {
-        return tags.contains(&"kernel");
-    }
-    tags.iter().all(|t| matches!(*t, "rust" | "no_run" | "kernel"))
+    let taken = if tags.contains(&"ignore") {
+        tags.contains(&"kernel")
+    } else {
+        tags.iter().all(|t| matches!(*t, "rust" | "no_run" | "kernel"))
+    };
+    let kind = if tags.contains(&"no_run") { Kind::CompileOnly } else { Kind::Run };
+    taken.then_some(kind)
 }
 
 /// Where the scan of a file is: outside a fence, in one taken, or in one skipped.
 enum State {
     Outside,
-    Taking(usize, String),
+    Taking(usize, Kind, String),
     Skipping,
 }
 
@@ -61,18 +91,18 @@ fn examples(file: &Path, text: &str, out: &mut Vec<Example>) {
         };
         let doc = doc.strip_prefix(' ').unwrap_or(doc);
         if let Some(info) = doc.trim_end().strip_prefix("```") {
-            state = match state {
-                State::Outside if runs_in_kernel(info) => State::Taking(i + 1, String::new()),
-                State::Outside => State::Skipping,
-                State::Taking(line, code) => {
-                    out.push(Example { file: file.to_path_buf(), line, code });
+            state = match (state, kind(info)) {
+                (State::Outside, Some(kind)) => State::Taking(i + 1, kind, String::new()),
+                (State::Outside, None) => State::Skipping,
+                (State::Taking(line, kind, code), _) => {
+                    out.push(Example { file: file.to_path_buf(), line, kind, code });
                     State::Outside
                 }
-                State::Skipping => State::Outside,
+                (State::Skipping, _) => State::Outside,
             };
             continue;
         }
-        if let State::Taking(_, code) = &mut state {
+        if let State::Taking(_, _, code) = &mut state {
             let code_line = doc.strip_prefix("# ").or_else(|| (doc == "#").then_some("")).unwrap_or(doc);
             code.push_str(code_line);
             code.push('\n');
@@ -96,21 +126,49 @@ fn main() {
     let mut out = String::from(
         "/// The doc examples of the `kernel` crate.\n#[kernel::kunit_tests(rust_doctests_kernel)]\nmod doctests {\n    #[allow(unused_imports)]\n    use kernel::prelude::*;\n\n",
     );
-    for example in &all {
-        let name: String = format!("{}_{}", example.file.display(), example.line)
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
+    for example in all.iter().filter(|e| e.kind == Kind::Run) {
         let _ = write!(
             out,
-            "    /// `src/{}`, line {}.\n    #[test]\n    fn {name}() -> ::kernel::error::Result {{\n        \
+            "    /// `src/{}`, line {}.\n    #[test]\n    fn {}() -> ::kernel::error::Result {{\n        \
              #[allow(unused_imports, unused_variables, dead_code, clippy::all)]\n        {{\n{}        }};\n        Ok(())\n    }}\n\n",
             example.file.display(),
             example.line,
+            example.name(),
             example.code
         );
     }
     out.push_str("}\n");
+
+    let compiled: Vec<&Example> = all.iter().filter(|e| e.kind == Kind::CompileOnly).collect();
+    out.push_str(
+        "\n/// The doc examples of the `kernel` crate that are compiled only (`no_run`), never called.\n\
+         #[allow(unused_imports, unused_variables, unused_mut, dead_code, unreachable_code, clippy::all)]\n\
+         mod doctests_compiled {\n    use kernel::prelude::*;\n\n",
+    );
+    for example in &compiled {
+        let _ = write!(
+            out,
+            "    /// `src/{}`, line {}.\n    pub(crate) fn {}() -> ::kernel::error::Result {{\n        {{\n{}        }};\n        Ok(())\n    }}\n\n",
+            example.file.display(),
+            example.line,
+            example.name(),
+            example.code
+        );
+    }
+    out.push_str("}\n\n");
+    let _ = write!(
+        out,
+        "/// A compiled-only example: its name and its function.\n\
+         type Compiled = (&'static ::core::ffi::CStr, fn() -> ::kernel::error::Result);\n\n\
+         /// Keeps the compiled-only examples in the module, each with its name.\n#[used]\n\
+         static DOCTESTS_COMPILED: [Compiled; {}] = [\n",
+        compiled.len()
+    );
+    for example in &compiled {
+        let name = example.name();
+        let _ = writeln!(out, "    (c\"doctest_compiled:{name}\", doctests_compiled::{name}),");
+    }
+    out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("doctests.rs");
     fs::write(dest, out).expect("writing doctests.rs");
 }
