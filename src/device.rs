@@ -6,7 +6,7 @@
 //!
 //! [`MiscDeviceRegistration::device`]: crate::miscdevice::MiscDeviceRegistration::device
 //!
-//! ```ignore,kernel
+//! ```ignore,kernel,no_run
 //! use kernel::device::Device;
 //!
 //! fn report(dev: &Device, errors: u32) {
@@ -29,7 +29,7 @@ use core::ptr::NonNull;
 /// Only reachable by reference (`&Device`, borrowed from whatever keeps the device alive, such as
 /// a registration) or as an [`ARef<Device>`], which holds a reference of the device's own count.
 ///
-/// ```ignore,kernel
+/// ```ignore,kernel,no_run
 /// # use kernel::device::Device;
 /// fn name_of(dev: &Device) -> &CStr {
 ///     dev.name()
@@ -90,7 +90,7 @@ impl Device {
 
     /// The C `struct device`.
     ///
-    /// ```ignore,kernel
+    /// ```ignore,kernel,no_run
     /// # fn f(dev: &kernel::device::Device) {
     /// let raw: *mut kernel::bindings::device = dev.as_raw();
     /// # }
@@ -101,7 +101,7 @@ impl Device {
 
     /// The device's name (`dev_name()`), e.g. `rust-misc-device` for a misc device.
     ///
-    /// ```ignore,kernel
+    /// ```ignore,kernel,no_run
     /// # fn f(dev: &kernel::device::Device) {
     /// pr_info!("device {:?}\n", dev.name());
     /// # }

@@ -5,7 +5,7 @@
 //! `put_task_struct()`, ...). Rust code that keeps such an object past the call that lent it holds
 //! an [`ARef`], which takes a reference when made and drops it when dropped.
 //!
-//! ```ignore,kernel
+//! ```ignore,kernel,no_run
 //! use kernel::device::Device;
 //! use kernel::sync::aref::ARef;
 //!
@@ -45,7 +45,7 @@ pub unsafe trait AlwaysRefCounted {
 ///
 /// Cloning takes another reference, dropping gives one back.
 ///
-/// ```ignore,kernel
+/// ```ignore,kernel,no_run
 /// # use kernel::{device::Device, sync::aref::ARef};
 /// fn twice(dev: &ARef<Device>) -> (ARef<Device>, ARef<Device>) {
 ///     (dev.clone(), dev.clone())
@@ -89,7 +89,7 @@ impl<T: AlwaysRefCounted> ARef<T> {
 
     /// Gives up the reference without decrementing the count: the caller owns it afterwards.
     ///
-    /// ```ignore,kernel
+    /// ```ignore,kernel,no_run
     /// # use kernel::{device::Device, sync::aref::ARef};
     /// # fn f(dev: ARef<Device>) {
     /// let raw = ARef::into_raw(dev);

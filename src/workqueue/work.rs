@@ -16,7 +16,7 @@ use core::marker::PhantomData;
 /// `ID` tells apart the implementations for the several [`Work`] fields of one type; it exists
 /// at compile time only.
 ///
-/// ```ignore,kernel
+/// ```ignore,kernel,no_run
 /// use kernel::workqueue::RawWorkItem;
 /// fn queue_on<W: RawWorkItem<0> + Send + 'static>(w: W) -> W::EnqueueOutput {
 ///     kernel::workqueue::system().enqueue(w)
@@ -50,7 +50,7 @@ pub unsafe trait RawWorkItem<const ID: u64> {
 /// the pointer back from the queue and passes it to [`WorkItem::run`]. Implemented for
 /// [`Arc<T>`](crate::sync::Arc) and `Pin<KBox<T>>`; modules implement [`WorkItem`] instead.
 ///
-/// ```ignore,kernel
+/// ```ignore,kernel,no_run
 /// use kernel::workqueue::WorkItemPointer;
 /// fn function_of<P: WorkItemPointer<0>>() -> unsafe extern "C" fn(*mut kernel::bindings::work_struct) {
 ///     P::run
