@@ -473,10 +473,11 @@ def main():
                              "with build)")
     args = parser.parse_args()
     if args.smoke:
-        # 2000 iterations: fewer, and a slice of the guest's rounds is a few operations, over which
-        # the cost of its clock reads (which varies a little from boot to boot) no longer averages
-        # out, and the boots' instruction counts move apart by 0.1%.
-        args.rounds, args.iterations, args.build_rounds, args.boots, args.icount_boots = 2, 2000, 1, 1, 2
+        # A row's count also depends on the round (on what the rounds before left, such as where
+        # the rings stand), the same in every boot; the least disturbed of 4 rounds of 2000
+        # iterations is the same round in every boot. With 2 rounds of 200 (a slice of a few
+        # operations) the boots' counts came up to 0.17% apart.
+        args.rounds, args.iterations, args.build_rounds, args.boots, args.icount_boots = 4, 2000, 1, 1, 2
     OUT.mkdir(parents=True, exist_ok=True)
 
     say(f"kernel {args.kernel}: fetching")
