@@ -347,8 +347,8 @@ def runtime_rows(kernel, modules, rounds, iterations, boots, icount):
         if icount:
             # Interrupts and the kernel's background work only ever add instructions to a round:
             # a boot's count is its least disturbed round, and the row compares the boots.
-            booted = [results[key] for results in per_boot if key in results and all(results[key])]
-            c, rust = [min(b[0]) for b in booted], [min(b[1]) for b in booted]
+            counts = [results[key] for results in per_boot if key in results and all(results[key])]
+            c, rust = [min(boot[0]) for boot in counts], [min(boot[1]) for boot in counts]
             target = None if key.startswith("same_") else INSTRUCTIONS_TARGET
             r = row(section, f"insns_{key}", label, unit, c, rust, target)
             r["boot_ratios"] = [x / y for x, y in zip(c, rust)]
