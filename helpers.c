@@ -146,7 +146,7 @@ void kmod_rs_helper___mutex_init(struct mutex *lock, const char *name, struct lo
 }
 #endif
 
-/* Macros over mutex_lock_nested() with lockdep; elsewhere Rust calls the functions themselves. */
+/* Macros over mutex_lock_nested() with lockdep (without it Rust calls mutex_lock() itself). */
 #ifdef RUST_HELPERS_MUTEX_LOCK
 void kmod_rs_helper_mutex_lock(struct mutex *lock)
 {

@@ -50,8 +50,7 @@ impl_single! {
 pub(super) unsafe fn get_user<U: Single>(to: *mut c_void, from: *const c_void) -> c_int {
     let mut value = U::default();
     #[cfg(direct_user_access)]
-    // SAFETY: `__get_user_N()` checks the user address and handles faults.
-    let status = unsafe { direct::get_user(&mut value, from) };
+    let status = direct::get_user(&mut value, from);
     #[cfg(not(direct_user_access))]
     // SAFETY: `value` is a valid `U`; the helper checks the user address and handles faults.
     let status = unsafe { U::GET_USER(&mut value, from.cast()) };
@@ -71,8 +70,7 @@ pub(super) unsafe fn put_user<U: Single>(from: *const c_void, to: *mut c_void) -
     // SAFETY: the caller's; any initialised bytes are a valid unsigned integer.
     let value = unsafe { from.cast::<U>().read_unaligned() };
     #[cfg(direct_user_access)]
-    // SAFETY: `__put_user_N()` checks the user address and handles faults.
-    return unsafe { direct::put_user(value, to) };
+    return direct::put_user(value, to);
     #[cfg(not(direct_user_access))]
     // SAFETY: the helper checks the user address and handles faults.
     unsafe {
@@ -94,7 +92,8 @@ mod direct {
         ($function:literal, $from:expr) => {{
             let status: u64;
             let value: u64;
-            // SAFETY: the caller's.
+            // SAFETY: `__get_user_N` checks that the address is user memory and recovers from a
+            // fault there; it changes no register but the two named here (`do_get_user_call()`).
             unsafe {
                 asm!(concat!("call ", $function), inout("rax") $from => status, out("rdx") value)
             };
@@ -108,7 +107,9 @@ mod direct {
     macro_rules! call_put_user {
         ($function:literal, $value:expr, $to:expr) => {{
             let status: u64;
-            // SAFETY: the caller's.
+            // SAFETY: `__put_user_N` checks that the address is user memory and recovers from a
+            // fault there; it changes no register but `%rcx` and the `%rbx` saved here
+            // (`do_put_user_call()`).
             unsafe {
                 asm!(
                     "mov {saved}, rbx",
@@ -123,11 +124,10 @@ mod direct {
         }};
     }
 
-    /// # Safety
-    ///
-    /// None beyond the function's own: it checks the user address and handles faults.
+    /// `get_user()`: reads `value` from the user address `from`; 0, or non-zero if it is not
+    /// user memory or faulted.
     #[inline(always)]
-    pub(super) unsafe fn get_user<U: Single>(value: &mut U, from: *const c_void) -> c_int {
+    pub(super) fn get_user<U: Single>(value: &mut U, from: *const c_void) -> c_int {
         const { assert!(matches!(size_of::<U>(), 1 | 2 | 4 | 8)) };
         let (status, raw) = match size_of::<U>() {
             1 => call_get_user!("__get_user_1", from),
@@ -141,11 +141,10 @@ mod direct {
         status
     }
 
-    /// # Safety
-    ///
-    /// None beyond the function's own: it checks the user address and handles faults.
+    /// `put_user()`: writes `value` to the user address `to`; 0, or non-zero if it is not user
+    /// memory or faulted.
     #[inline(always)]
-    pub(super) unsafe fn put_user<U: Single>(value: U, to: *mut c_void) -> c_int {
+    pub(super) fn put_user<U: Single>(value: U, to: *mut c_void) -> c_int {
         const { assert!(matches!(size_of::<U>(), 1 | 2 | 4 | 8)) };
         let mut raw = 0u64;
         // SAFETY: `U` is an unsigned integer of at most 8 bytes (`Single`): it fits in the low
