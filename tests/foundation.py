@@ -6,7 +6,7 @@ from pathlib import Path
 
 import codegen
 import hardening
-from harness import GUEST_CC, ROOT, message_text, run, tail
+from harness import GUEST_CC, ROOT, Guest, message_text, run, tail
 
 # Module directories built for every kernel.
 MODULES = ["examples/hello", "tests/modules/failinit", "tests/modules/printk_test", "tests/modules/rust_panic"]
@@ -35,7 +35,23 @@ def host_checks(results, toolchain, kernel):
     results.check("host: cargo doc documents kernel and kernel-sys, without warnings",
                   status == 0 and documented and "warning:" not in out, tail(out))
     codegen_selftest(results)
+    console_parser(results)
     error_messages(results, toolchain)
+
+
+def console_parser(results):
+    """A kernel record that cuts into a guest's protocol line (as a warning on another CPU did on
+    7.2-arm64) is taken out and the line joined again; `dmesg -r`'s records stay."""
+    guest = Guest()
+    guest.console = "\n".join([
+        "@@@ step one", "out [    1.500000] printed by the kernel alone", "put", "@@@ status 0",
+        "@@@ dmesg", "<4>[    1.600000] step's own record", "@@@ end",
+        "@@@ step two", "@@@ status [   12.345678]  ct_idle_enter+0x14/0x20", "[   12.345679]  do_idle+0x1c/0x30",
+        "3", "@@@ dmesg", "@@@ end"])
+    guest._parse()
+    results.check("host: the console parser joins a guest's line a kernel record cut in two",
+                  (guest.output("one"), guest.status("one"), guest.status("two"), guest.dmesg("one"))
+                  == ("out put", 0, 3, "<4>[    1.600000] step's own record"), repr(guest.outputs))
 
 
 def codegen_selftest(results):

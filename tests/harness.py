@@ -181,7 +181,26 @@ class Module:
 
 
 STEP_RE = re.compile(r"^@@@ step (\S+)$")
-KERNEL_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
+STATUS_RE = re.compile(r"^@@@ status (\d+)$")
+# A kernel console record, wherever it starts: the kernel writes to the serial port without
+# waiting for the end of a line user space is writing, so a record can split a guest's line in two.
+# Not after '>': `dmesg -r` prints records as "<6>[    1.234] ...".
+KERNEL_RECORD = re.compile(r"(?<!>)\[\s*\d+\.\d+\] ")
+
+
+def user_lines(console):
+    """The lines user space wrote to the serial console, without the kernel's records: a record
+    that split a line is dropped and the line's two parts joined again."""
+    pending = ""
+    for line in console.splitlines():
+        record = KERNEL_RECORD.search(line)
+        if record:
+            pending += line[:record.start()]
+        else:
+            yield pending + line
+            pending = ""
+    if pending:
+        yield pending
 
 
 class Guest:
@@ -209,7 +228,9 @@ class Guest:
     def script(self):
         lines = ["dmesg -c >/dev/null"]
         for name, script in self.steps:
-            lines += [f"echo '@@@ step {name}'", "(", script, ") 2>&1",
+            # An oops raises the console's log level for good (console_verbose()); each step starts
+            # at the boot's (`quiet`: errors and worse), so fewer records cut into its lines.
+            lines += ["dmesg -n 4", f"echo '@@@ step {name}'", "(", script, ") 2>&1",
                       "echo \"@@@ status $?\"", "echo '@@@ dmesg'", "dmesg -r -c", "echo '@@@ end'"]
         return "\n".join(lines) + "\n"
 
@@ -237,7 +258,7 @@ class Guest:
 
     def _parse(self):
         current, part = None, None
-        for line in self.console.splitlines():
+        for line in user_lines(self.console):
             m = STEP_RE.match(line)
             if m:
                 current, part = m.group(1), "output"
@@ -245,13 +266,13 @@ class Guest:
                 continue
             if current is None:
                 continue
-            if line.startswith("@@@ status "):
-                self.outputs[current]["status"] = int(line.split()[-1])
+            if STATUS_RE.match(line):
+                self.outputs[current]["status"] = int(STATUS_RE.match(line).group(1))
             elif line == "@@@ dmesg":
                 part = "dmesg"
             elif line == "@@@ end":
                 current = None
-            elif part == "output" and not KERNEL_LINE.match(line):
+            elif part == "output":
                 self.outputs[current]["output"].append(line)
             elif part == "dmesg":
                 self.outputs[current]["dmesg"].append(line)
