@@ -60,6 +60,19 @@ fn emit_direct_user_access(kernel: &Kernel) {
     }
 }
 
+/// `cfg(kernel_has_<subsystem>)` for the modules of `kernel` that follow a subsystem a kernel may
+/// not have, where its headers have the subsystem's header.
+const SUBSYSTEM_HEADERS: &[(&str, &str)] = &[("kernel_has_faux", "linux/device/faux.h")];
+
+fn emit_subsystem_cfgs(kernel: &Kernel) {
+    for (cfg, header) in SUBSYSTEM_HEADERS {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        if kernel.has_header(header) {
+            println!("cargo::rustc-cfg={cfg}");
+        }
+    }
+}
+
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let kernel = Kernel::from_dependency().unwrap_or_else(|e| fail(e));
@@ -68,6 +81,7 @@ fn main() {
         println!("cargo::rerun-if-changed={file}");
     }
     emit_direct_user_access(&kernel);
+    emit_subsystem_cfgs(&kernel);
 
     // Each group of helpers becomes an archive of its own, so that ld, which pulls archive
     // members only to resolve symbols, links into a module just the groups it calls.

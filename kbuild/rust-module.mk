@@ -19,6 +19,11 @@ endif
 
 rust-kbuild-dir := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
+# The module's C files see kbuild/include first: its <linux/tracepoint.h> makes the functions
+# `kernel::declare_trace!` calls where the kernel's header does not (see there). Kbuild puts
+# NOSTDINC_FLAGS before the kernel's own include directories.
+NOSTDINC_FLAGS += -I$(rust-kbuild-dir)/include
+
 # The kernel's Makefile sets RUSTC and CARGO itself; only command-line values are the user's.
 rust-toolchain := $(shell $(rust-kbuild-dir)/find-rust \
 	'$(if $(filter command line,$(origin RUSTC)),$(RUSTC))' \

@@ -10,6 +10,8 @@ use std::path::PathBuf;
 /// Functions, types and variables bound; whatever they reference comes along.
 const FUNCTIONS: &[&str] = &[
     "_printk",
+    "faux_device_create",
+    "faux_device_destroy",
     "kfree",
     "ksize",
     "kmalloc_size_roundup",
@@ -27,6 +29,7 @@ const FUNCTIONS: &[&str] = &[
     "mod_timer",
     "timer_delete",
     "timer_delete_sync",
+    "timer_shutdown",
     "timer_shutdown_sync",
     "msleep",
     "queue_work_on",
@@ -77,6 +80,9 @@ const OPTIONAL: &[&str] = &[
     "_copy_to_user",
     // Absent with CONFIG_SLOB (6.1), which has no kmalloc caches.
     "__kmalloc_cache_noprof",
+    // The faux bus, from 6.15 (`kernel::faux`, where the headers have it).
+    "faux_device_create",
+    "faux_device_destroy",
 ];
 
 /// Functions of [`FUNCTIONS`] that kernels have renamed, with their older name: where the headers
@@ -113,6 +119,7 @@ const TYPES: &[&str] = &[
     "refcount_struct",
     "completion",
     "tracepoint",
+    "faux_device",
     // KUnit's test, case and suite, where it is built in (kernel::kunit registers suites).
     "kunit",
     "kunit_case",

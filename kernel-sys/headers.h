@@ -9,6 +9,9 @@
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#if __has_include(<linux/device/faux.h>)
+#include <linux/device/faux.h>
+#endif
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/fs.h>

@@ -222,13 +222,13 @@ macro_rules! dev_printk {
     ($method:ident, $level:ident, $dev:expr, $fmt:literal $(, $arg:expr)* $(,)?) => {
         $crate::print::printk!(
             $crate,
-            ($crate::device::DevicePrint::new(::core::convert::AsRef::as_ref(&*$dev), $crate::print::level::$level)),
+            ($crate::device::DevicePrint::new(($dev).as_ref(), $crate::print::level::$level)),
             ($crate::print::args::Header::BARE),
             $fmt $(, ($arg))*
         )
     };
     ($method:ident, $level:ident, $dev:expr, $($f:tt)*) => {
-        $crate::device::Device::$method(::core::convert::AsRef::as_ref(&*$dev), ::core::format_args!($($f)*))
+        $crate::device::Device::$method(($dev).as_ref(), ::core::format_args!($($f)*))
     };
 }
 

@@ -43,6 +43,8 @@ pub mod bindings;
 pub mod build_assert;
 pub mod device;
 pub mod error;
+#[cfg(kernel_has_faux)]
+pub mod faux;
 pub mod ffi;
 pub mod fmt;
 pub mod fs;

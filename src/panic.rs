@@ -1,7 +1,12 @@
 //! The panic handler: print the message at `KERN_EMERG`, then `BUG()`.
 //!
 //! A Rust panic in a module is a bug in the module, as `BUG()` is in C: the kernel prints an oops
-//! naming the module, kills the current task and keeps running (unless `panic_on_oops` is set).
+//! naming the module and kills the current task. It keeps running (unless `panic_on_oops` is set)
+//! only if the panic came in process context with no lock held: in interrupt or softirq context
+//! (a timer callback) the oops is fatal, and a lock held then (the module's own, or one the kernel
+//! holds around the callback, such as `misc_mtx` around a misc device's `open`) stays held, so the
+//! next task that takes it hangs. This crate's own paths do not panic; module code should return
+//! errors too, above all in callbacks.
 
 #[cfg(target_os = "none")]
 #[panic_handler]

@@ -3,8 +3,10 @@
 //! A tracepoint is declared with `TRACE_EVENT()` in a trace header and instantiated in one C file
 //! of the module, which defines `CREATE_TRACE_POINTS` and `CREATE_RUST_TRACE_POINTS` before
 //! including the header: that makes the tracepoint (`__tracepoint_<name>`) and a function that
-//! fires it (`rust_do_trace_<name>`, which kernels from 6.13 generate). A module crate carries
-//! such a C file as any Kbuild module does (`<module>-y := events.o` in its `Kbuild` file).
+//! fires it (`rust_do_trace_<name>`: kernels from 6.13 generate it, and on older ones
+//! `kbuild/include/linux/tracepoint.h`, first in a module crate's include path, does). A module
+//! crate carries such a C file as any Kbuild module does (`<module>-y := events.o` in its `Kbuild`
+//! file), and its trace header too where the kernel's headers do not have it.
 
 use crate::bindings;
 

@@ -31,6 +31,7 @@ TEST_CHECKS = [
     "timer schedule moves an armed timer",
     "timer re-armed from its callback",
     "timer cancel from its own callback",
+    "timer handle dropped in its own callback: disarmed, freed after it returns",
     "timer drop waits for a running callback",
     "timer callback reads a writable parameter",
     "timer callback reads a writable parameter while the parameter lock is held",

@@ -11,15 +11,19 @@ from harness import ROOT, SCRIPTS, guest_program, message_text, run, tail
 # One cargo workspace for every sample, so `core`, `alloc` and `kernel` are built once per kernel.
 WORKSPACE = ROOT / "target/upstream-samples"
 # The samples this API covers: built, checked and loaded like the project's own modules, on every
-# kernel or (HEADERS) where the kernel's headers have what the sample's C part includes.
-COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main"]
-HEADERS = {"rust_print_main": "include/trace/events/rust_sample.h"}
-MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED if s not in HEADERS]
+# kernel or (SUBSYSTEMS) where the kernel's headers have the subsystem the sample drives.
+COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main", "rust_driver_faux"]
+SUBSYSTEMS = {"rust_driver_faux": "include/linux/device/faux.h"}
+MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED if s not in SUBSYSTEMS]
+# The path rust_print_main's tracepoint takes, observable on every kernel: 6.1 and 6.12
+# cannot enable a module's event before it loads (`:mod:` in set_event), and the sample fires its
+# own only in `init`; this module fires its own every 10 ms while loaded.
+MODULES += ["tests/modules/trace_test"]
 
 
 def modules_for(kernel):
-    """The covered samples whose C part this kernel's headers can build."""
-    return [str((WORKSPACE / s).relative_to(ROOT)) for s, h in HEADERS.items() if kernel.has_file(h)]
+    """The covered samples whose subsystem this kernel has."""
+    return [str((WORKSPACE / s).relative_to(ROOT)) for s, h in SUBSYSTEMS.items() if kernel.has_file(h)]
 
 
 def samples():
@@ -53,13 +57,22 @@ def fetch():
         shutil.copyfile(path, crate / "src" / path.name)
         module = next((m for m, objects in parts.items() if f"{name}.o" in objects), name)
         c_objects = [o for o in parts.get(module, []) if o != f"{name}.o"]
+        headers = []
         for obj in c_objects:
-            shutil.copyfile(directory / obj.replace(".o", ".c"), crate / obj.replace(".o", ".c"))
+            c_file = directory / obj.replace(".o", ".c")
+            shutil.copyfile(c_file, crate / c_file.name)
+            headers += re.findall(r"^#include <(trace/events/\w+\.h)>", c_file.read_text(), re.M)
+        # The trace headers the C files include, from the same tree, for kernels whose headers
+        # lack them (added with the samples): found after the kernel's own include directories.
+        for header in headers:
+            (crate / "include" / header).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(directory.parent.parent / "include" / header, crate / "include" / header)
         (crate / "Cargo.toml").write_text(
             f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2021"\n\n'
             f'[lib]\nname = "{module}"\npath = "src/{path.name}"\ncrate-type = ["staticlib"]\n\n'
             f'[dependencies]\nkernel = {{ path = "{ROOT}" }}\n')
         composite = f"{module}-y := {' '.join(c_objects)}\n" if c_objects else ""
+        composite += "ccflags-y += -I$(src)/include\n" if headers else ""
         (crate / "Kbuild").write_text(f"obj-m := {module}.o\n{composite}include {ROOT}/kbuild/rust-module.mk\n")
     program = doc_c_program(found["rust_misc_device"].read_text())
     (WORKSPACE / "rust_misc_device" / "rust_misc_device_user.c").write_text(program)
@@ -101,21 +114,35 @@ def built(results, kernel, modules):
     covered = [m for m in modules.values() if m.path.parent == WORKSPACE.resolve()]
     building = len(covered) + len(unexpected)
     results.note(f"{kernel.name}: upstream samples unmodified: {building} of {len(COVERED) + len(others)}")
-    missing += [f"{s} (the kernel's headers have no {h})" for s, h in HEADERS.items() if not kernel.has_file(h)]
+    missing += [f"{s} (the kernel's headers have no {h})" for s, h in SUBSYSTEMS.items() if not kernel.has_file(h)]
     for entry in missing:
         results.note(f"{kernel.name}:   not yet: {entry}")
     results.check(f"{kernel.name}: an upstream sample outside the covered list builds only if listed there",
                   not unexpected, f"building but not in COVERED (add it and its checks): {unexpected}")
 
 
+TRACING = "/sys/kernel/tracing"
+
+
 def guest_steps(guest, modules, kernel):
     if "rust_print" in modules:
-        # The event exists only once the module is loaded: `:mod:` enables it as it loads.
-        guest.step("upstream-print", "mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; "
-                                     "echo ':mod:rust_print' > /sys/kernel/tracing/set_event; "
+        # The event exists only once the module is loaded: `:mod:` enables it as it loads, on
+        # kernels that can (the 7.x of the matrix); on the others the module registers it.
+        guest.step("upstream-print", f"mount -t tracefs nodev {TRACING} 2>/dev/null; "
+                                     f"echo ':mod:rust_print' 2>/dev/null > {TRACING}/set_event && "
+                                     "echo 'event enabled before the load'; "
                                      "insmod /rust_print.ko; echo \"insmod status $?\"; "
-                                     "grep rust_sample_loaded /sys/kernel/tracing/trace; "
+                                     f"[ -d {TRACING}/events/rust_sample/rust_sample_loaded ] && echo 'event registered'; "
+                                     f"grep rust_sample_loaded {TRACING}/trace; "
                                      "rmmod rust_print; echo \"rmmod status $?\"")
+    if "trace_test" in modules:
+        event = f"{TRACING}/events/trace_test/trace_test_tick/enable"
+        guest.step("trace-test", f"mount -t tracefs nodev {TRACING} 2>/dev/null; echo > {TRACING}/trace; "
+                                 "insmod /trace_test.ko && sleep 0.2; "
+                                 f"echo \"while disabled: $(grep -c trace_test_tick {TRACING}/trace)\"; "
+                                 f"echo 1 > {event} && sleep 0.3 && echo 0 > {event}; "
+                                 f"grep -o 'trace_test_tick: .*' {TRACING}/trace; "
+                                 "rmmod trace_test; echo \"rmmod status $?\"")
     if "rust_misc_device" in modules:
         guest.add(guest_program("rust_misc_device_user", directory=WORKSPACE / "rust_misc_device",
                                 arch=kernel.arch))
@@ -125,6 +152,11 @@ def guest_steps(guest, modules, kernel):
                    # reaches the end (upstream's files have a position).
                    "exec 3<>/dev/rust-misc-device && printf hello >&3 && echo \"read back: $(cat <&3)\"; "
                    "exec 3>&-; rmmod rust_misc_device; echo \"rmmod status $?\"")
+    if "rust_driver_faux" in modules:
+        guest.step("upstream-faux", "insmod /rust_driver_faux.ko; echo \"insmod status $?\"; "
+                                    "echo \"loaded: $(ls /sys/bus/faux/devices | tr '\\n' ' ')\"; "
+                                    "rmmod rust_driver_faux; echo \"rmmod status $?\"; "
+                                    "echo \"unloaded: $(ls /sys/bus/faux/devices | tr '\\n' ' ')\"")
     if "rust_minimal" not in modules:
         return
     guest.step("upstream-minimal", "insmod /rust_minimal.ko && ls /sys/module/rust_minimal/parameters/test_parameter;"
@@ -158,8 +190,26 @@ def misc_device_checks(results, kernel, guest):
 def guest_checks(results, kernel, guest):
     minimal_checks(results, kernel, guest)
     misc_device_checks(results, kernel, guest)
-    if kernel.has_file(HEADERS["rust_print_main"]):
-        print_checks(results, kernel, guest)
+    print_checks(results, kernel, guest)
+    trace_checks(results, kernel, guest)
+    if kernel.has_file(SUBSYSTEMS["rust_driver_faux"]):
+        faux_checks(results, kernel, guest)
+
+
+def faux_checks(results, kernel, guest):
+    """rust_driver_faux, as its code says: a faux device named rust-faux-sample-device while the
+    module is loaded, greeted with dev_info! (the kernel prefixes the bus driver's and the
+    device's names), gone once the module is."""
+    out = guest.output("upstream-faux")
+    listed = dict(re.findall(r"^(loaded|unloaded): (.*)$", out, re.M))
+    texts = [message_text(l) for l in guest.dmesg("upstream-faux").splitlines()]
+    results.check(f"{kernel.name}: upstream's rust_driver_faux, unmodified, registers its faux device while loaded",
+                  "insmod status 0" in out and "rmmod status 0" in out
+                  and "rust-faux-sample-device" in listed.get("loaded", "").split()
+                  and "rust-faux-sample-device" not in listed.get("unloaded", "rust-faux-sample-device").split(), out)
+    results.check(f"{kernel.name}: rust_driver_faux prints what its code says, the second line about its device",
+                  texts[:2] == ["rust_faux_driver: Initialising Rust Faux Device Sample",
+                                "faux_driver rust-faux-sample-device: Hello from faux device!"], "\n".join(texts))
 
 
 def print_checks(results, kernel, guest):
@@ -188,9 +238,25 @@ def print_checks(results, kernel, guest):
                   "continued lines joined, and its Arc prints", seen == expected,
                   "\n".join(f"{'  ' if s in expected else '? '}<{s[0]}> {s[1]}" for s in seen))
     out = guest.output("upstream-print")
-    results.check(f"{kernel.name}: rust_print_main's C part fires its tracepoint from Rust (trace buffer: "
-                  "rust_sample_loaded: magic=42), and the module unloads",
-                  "rust_sample_loaded: magic=42" in out and "insmod status 0" in out and "rmmod status 0" in out, out)
+    loads = "insmod status 0" in out and "rmmod status 0" in out and "event registered" in out
+    if "event enabled before the load" in out:
+        results.check(f"{kernel.name}: rust_print_main's C part fires its tracepoint from Rust (trace buffer: "
+                      "rust_sample_loaded: magic=42), and the module unloads",
+                      loads and "rust_sample_loaded: magic=42" in out, out)
+    else:
+        results.check(f"{kernel.name}: rust_print_main's C part registers its trace event (this kernel cannot "
+                      "enable it before the load: trace_test shows the firing), and the module unloads", loads, out)
+
+
+def trace_checks(results, kernel, guest):
+    """trace_test: nothing in the trace buffer while its event is disabled, then its ticks, each
+    with the values Rust passed (the tick and its negation), in order."""
+    out = guest.output("trace-test")
+    ticks = [(int(t), int(v)) for t, v in re.findall(r"trace_test_tick: tick=(\d+) value=(-?\d+)", out)]
+    results.check(f"{kernel.name}: a module's own tracepoint fires from Rust (declare_trace!) once enabled, "
+                  "with the arguments Rust passed", "while disabled: 0" in out and len(ticks) >= 5
+                  and all(v == -t for t, v in ticks) and [t for t, _ in ticks] == list(range(ticks[0][0], ticks[0][0] + len(ticks)))
+                  and "rmmod status 0" in out, out)
 
 
 def minimal_checks(results, kernel, guest):

@@ -188,6 +188,23 @@ impl Kernel {
         }
     }
 
+    /// Whether `header` (e.g. `linux/device/faux.h`) is in an include directory of a module's C
+    /// flags: for the parts of an API whose subsystem a kernel may not have (what its headers
+    /// declare, not its version, decides).
+    pub fn has_header(&self, header: &str) -> bool {
+        let mut args = self.c_flags.iter().map(String::as_str);
+        while let Some(arg) = args.next() {
+            let dir = match arg.strip_prefix("-I") {
+                Some("") => args.next(),
+                dir => dir,
+            };
+            if dir.is_some_and(|dir| Path::new(dir).join(header).is_file()) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Emits the `cfg`s of this kernel for the crate being built: its `CONFIG_*` options and
     /// `kernel_version_at_least = "X.Y"` for every version up to its own, with their check-cfgs.
     ///

@@ -1,9 +1,11 @@
 //! [`Timer`]: a kernel timer (`struct timer_list`) that calls into Rust when it expires.
 //!
 //! A `Timer<T>` holds the data `T` its callback ([`TimerCallback::run`]) works on, next to the C
-//! timer. It is pinned (initialised in place by [`new_timer!`](crate::new_timer)), and dropping
-//! it cancels the timer and waits for a running callback before `T` is dropped: the callback
-//! never sees freed data, and nothing is left armed when a module that owns its timers unloads.
+//! timer, in an allocation its owner, a [`TimerHandle`], made ([`new_timer!`](crate::new_timer)).
+//! Dropping the handle cancels the timer and waits for a running callback before `T` is dropped:
+//! the callback never sees freed data, and nothing is left armed when a module that owns its
+//! timers unloads. The callback itself may drop the handle too (it then only disarms the timer,
+//! which it frees once it returns).
 //!
 //! The callback runs in atomic context (softirq; on `PREEMPT_RT` a kernel thread that still must
 //! not sleep on a `Mutex`): share data with it through atomics or a
@@ -25,7 +27,7 @@
 //!     }
 //! }
 //!
-//! let ticker = KBox::pin_init(new_timer!(Ticker { ticks: AtomicU64::new(0) }), GFP_KERNEL)?;
+//! let ticker = new_timer!(Ticker { ticks: AtomicU64::new(0) }, GFP_KERNEL)?;
 //! ticker.schedule(msecs_to_jiffies(10));
 //! # kernel::time::msleep(100);
 //! # assert!(ticker.ticks.load(Ordering::Relaxed) > 0);
@@ -33,14 +35,17 @@
 //! ```
 
 use super::{jiffies, Jiffies};
+use crate::alloc::{Flags, KBox};
 use crate::bindings;
-use crate::init::{pin_init_from_closure, PinInit};
+use crate::error::Result;
+use crate::init::{pin_init_from_closure, InPlaceInit, PinInit};
 use crate::str::CStr;
 use crate::sync::LockClassKey;
 use crate::types::Opaque;
 use core::ops::Deref;
-use core::ptr::{addr_of, addr_of_mut, null_mut};
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::pin::Pin;
+use core::ptr::{addr_of, addr_of_mut, null_mut, NonNull};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 /// The callback of a [`Timer<Self>`](Timer): what the timer does when it expires.
 ///
@@ -58,8 +63,8 @@ use core::sync::atomic::{AtomicPtr, Ordering};
 /// ```
 pub trait TimerCallback: Sync + Sized + 'static {
     /// Called when `timer` expires, in atomic context: must not sleep. May re-arm the timer with
-    /// [`Timer::schedule`]. Must not drop the timer (that would wait for this very call: the
-    /// kernel panics instead of deadlocking).
+    /// [`Timer::schedule`], cancel it, or drop its [`TimerHandle`] (which then disarms it for
+    /// good, and the timer and its data are freed when this returns).
     ///
     /// ```ignore,kernel,no_run
     /// # use core::sync::atomic::{AtomicU64, Ordering};
@@ -79,41 +84,23 @@ pub trait TimerCallback: Sync + Sized + 'static {
 }
 
 /// A kernel timer whose callback is `T`'s [`TimerCallback::run`], holding the `T` it runs on
-/// (reachable through `Deref`).
-///
-/// Create one in place with [`new_timer!`](crate::new_timer), arm it with
-/// [`Timer::schedule`]. Dropping it cancels it for good, waiting for a running callback, and only
-/// then drops `T` (so do not drop it holding a lock the callback takes, nor in a hard interrupt
-/// handler). Leaking it (`core::mem::forget`) leaves it armed: its callback would then run
-/// after the module is gone.
-///
-/// ```ignore,kernel
-/// # use core::sync::atomic::{AtomicU64, Ordering};
-/// # use kernel::time::{timer::{Timer, TimerCallback}, HZ};
-/// # #[derive(Default)]
-/// # struct Ticker {
-/// #     ticks: AtomicU64,
-/// # }
-/// # impl TimerCallback for Ticker {
-/// #     fn run(timer: &Timer<Self>) {
-/// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
-/// #     }
-/// # }
-/// let timer = KBox::pin_init(new_timer!(Ticker::default(), "ticker"), GFP_KERNEL)?;
-/// timer.schedule(HZ); // in one second
-/// ```
+/// (reachable through `Deref`). Owned by a [`TimerHandle`], which is how code other than the
+/// callback reaches it.
 ///
 /// # Invariants
 ///
-/// `raw` was initialised by `timer_init_key` with `expired::<T>` as its function and
-/// does not move. `running_in` is the task running the callback on this timer, or null.
+/// `raw` was initialised by `timer_init_key` with `expired::<T>` as its function and does not
+/// move; the timer lives in a `KBox` that its [`TimerHandle`] owns. `running_in` is the task
+/// running the callback on this timer, or null. `orphaned` is set only by the handle's drop in
+/// the timer's own callback, after shutting the timer down; the callback then frees it.
 pub struct Timer<T> {
     raw: Opaque<bindings::timer_list>,
     running_in: AtomicPtr<bindings::task_struct>,
+    orphaned: AtomicBool,
     data: T,
 }
 
-// SAFETY: the C timer may be armed, cancelled and dropped from any thread; `T` moves with it.
+// SAFETY: the C timer may be armed, cancelled and freed from any thread; `T` moves with it.
 unsafe impl<T: Send> Send for Timer<T> {}
 // SAFETY: `&Timer` only arms or cancels the C timer, which has its own locking, and gives `&T`,
 // which needs `T: Sync` (the callback also gets `&T`, on another CPU).
@@ -121,32 +108,15 @@ unsafe impl<T: Sync> Sync for Timer<T> {}
 
 impl<T: TimerCallback> Timer<T> {
     /// An initializer for a disarmed timer holding `data`, named `name` with class `key` for
-    /// lockdep (which then checks that `cancel` and drop are not called with a lock the
-    /// callback takes). [`new_timer!`](crate::new_timer) fills `name` and `key` in.
-    ///
-    /// ```ignore,kernel
-    /// # use core::sync::atomic::{AtomicU64, Ordering};
-    /// # use kernel::static_lock_class;
-    /// # use kernel::time::timer::{Timer, TimerCallback};
-    /// # #[derive(Default)]
-    /// # struct Ticker {
-    /// #     ticks: AtomicU64,
-    /// # }
-    /// # impl TimerCallback for Ticker {
-    /// #     fn run(timer: &Timer<Self>) {
-    /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
-    /// #     }
-    /// # }
-    /// let init = Timer::new(Ticker::default(), c"ticker", static_lock_class!());
-    /// let timer = KBox::pin_init(init, GFP_KERNEL)?;
-    /// ```
-    pub fn new(data: T, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
+    /// lockdep. Private: a timer is only ever in the allocation of a [`TimerHandle`].
+    fn new(data: T, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
         // SAFETY: the closure initialises every field and cannot fail.
         unsafe {
             pin_init_from_closure(move |slot: *mut Self| {
                 addr_of_mut!((*slot).data).write(data);
                 addr_of_mut!((*slot).running_in).write(AtomicPtr::new(null_mut()));
-                // INVARIANT: initialised with `expired::<T>`; `PinInit` callers never move it.
+                addr_of_mut!((*slot).orphaned).write(AtomicBool::new(false));
+                // INVARIANT: initialised with `expired::<T>`; the handle never moves it.
                 bindings::timer_init_key(
                     Opaque::raw_get(addr_of!((*slot).raw)),
                     Some(expired::<T>),
@@ -176,7 +146,7 @@ impl<T> Timer<T> {
     /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
     /// #     }
     /// # }
-    /// # let timer = KBox::pin_init(new_timer!(Ticker::default()), GFP_KERNEL)?;
+    /// # let timer = new_timer!(Ticker::default(), GFP_KERNEL)?;
     /// timer.schedule(msecs_to_jiffies(100));
     /// ```
     pub fn schedule(&self, delay: Jiffies) -> bool {
@@ -203,7 +173,7 @@ impl<T> Timer<T> {
     /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
     /// #     }
     /// # }
-    /// # let timer = KBox::pin_init(new_timer!(Ticker::default()), GFP_KERNEL)?;
+    /// # let timer = new_timer!(Ticker::default(), GFP_KERNEL)?;
     /// # timer.schedule(10 * HZ);
     /// if timer.cancel() {
     ///     pr_info!("stopped before it expired\n");
@@ -240,37 +210,132 @@ impl<T> Deref for Timer<T> {
     }
 }
 
-impl<T> Drop for Timer<T> {
-    fn drop(&mut self) {
-        if self.in_callback() {
-            // Waiting would never end, and returning would free what the callback still uses.
-            panic!("a Timer was dropped from its own callback");
-        }
-        // SAFETY: the timer is initialised (type invariant), and this is not its callback.
-        // Shutting down (rather than deleting) also stops the callback from re-arming it while
-        // this waits, so it is neither armed nor running when `T` is dropped after this.
-        unsafe { bindings::timer_shutdown_sync(self.raw.get()) };
+/// The owner of a [`Timer`]: dropping it cancels the timer for good, waiting for a running
+/// callback, and then frees the timer and its data. Derefs to the timer.
+///
+/// Do not drop it holding a lock the callback takes, nor in a hard interrupt handler. Dropped by
+/// the timer's own callback (which cannot wait for itself), it disarms the timer for good and
+/// the callback frees the timer once it returns. Leaking it (`core::mem::forget`) leaves the
+/// timer armed: its callback would then run after the module is gone.
+///
+/// ```ignore,kernel
+/// # use core::sync::atomic::{AtomicU64, Ordering};
+/// # use kernel::time::{timer::{Timer, TimerCallback}, HZ};
+/// # #[derive(Default)]
+/// # struct Ticker {
+/// #     ticks: AtomicU64,
+/// # }
+/// # impl TimerCallback for Ticker {
+/// #     fn run(timer: &Timer<Self>) {
+/// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+/// #     }
+/// # }
+/// let timer = new_timer!(Ticker::default(), "ticker", GFP_KERNEL)?;
+/// timer.schedule(HZ); // in one second
+/// drop(timer); // cancelled before it expired
+/// ```
+///
+/// # Invariants
+///
+/// `timer` points to a live [`Timer<T>`] in a `KBox` that this handle owns.
+pub struct TimerHandle<T> {
+    timer: NonNull<Timer<T>>,
+}
+
+// SAFETY: the handle may be dropped on any thread, which then drops `T` (hence `T: Send`) or
+// leaves that to the callback, on another CPU; it gives `&Timer<T>` (hence `Timer<T>: Sync`).
+unsafe impl<T: Send + Sync> Send for TimerHandle<T> {}
+// SAFETY: `&TimerHandle` gives only `&Timer<T>`.
+unsafe impl<T: Sync> Sync for TimerHandle<T> {}
+
+impl<T: TimerCallback> TimerHandle<T> {
+    /// A disarmed timer holding `data`, allocated with `flags`, named `name` with class `key` for
+    /// lockdep (which then checks that `cancel` and drop are not called with a lock the callback
+    /// takes). [`new_timer!`](crate::new_timer) fills `name` and `key` in.
+    ///
+    /// ```ignore,kernel
+    /// # use core::sync::atomic::{AtomicU64, Ordering};
+    /// # use kernel::static_lock_class;
+    /// # use kernel::time::timer::{Timer, TimerCallback, TimerHandle};
+    /// # #[derive(Default)]
+    /// # struct Ticker {
+    /// #     ticks: AtomicU64,
+    /// # }
+    /// # impl TimerCallback for Ticker {
+    /// #     fn run(timer: &Timer<Self>) {
+    /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
+    /// #     }
+    /// # }
+    /// let timer = TimerHandle::new(Ticker::default(), c"ticker", static_lock_class!(), GFP_KERNEL)?;
+    /// ```
+    pub fn new(data: T, name: &'static CStr, key: &'static LockClassKey, flags: Flags) -> Result<Self> {
+        let timer = KBox::pin_init(Timer::new(data, name, key), flags)?;
+        // SAFETY: the handle never moves the timer out of its allocation: it frees it whole.
+        let timer = KBox::into_raw(unsafe { Pin::into_inner_unchecked(timer) });
+        // INVARIANT: a live timer in a `KBox` that nothing else owns.
+        // SAFETY: `KBox::into_raw` never returns null.
+        Ok(TimerHandle { timer: unsafe { NonNull::new_unchecked(timer) } })
     }
 }
 
-/// The C callback of every `Timer<T>`: finds the timer and runs `T`'s callback.
+impl<T> Deref for TimerHandle<T> {
+    type Target = Timer<T>;
+
+    fn deref(&self) -> &Timer<T> {
+        // SAFETY: the timer lives as long as its handle (type invariant).
+        unsafe { self.timer.as_ref() }
+    }
+}
+
+impl<T> Drop for TimerHandle<T> {
+    fn drop(&mut self) {
+        let raw = self.raw.get();
+        if self.in_callback() {
+            // Waiting for the callback would never end, and it still uses the timer: disarm the
+            // timer for good, and let the callback free it once it returns (`expired`).
+            // SAFETY: the timer is initialised (type invariant); shutting down never waits.
+            unsafe { bindings::timer_shutdown(raw) };
+            // INVARIANT: set by the callback's own task, after the shutdown.
+            self.orphaned.store(true, Ordering::Relaxed);
+            return;
+        }
+        // SAFETY: the timer is initialised, and this is not its callback. Shutting down (rather
+        // than deleting) also stops the callback from re-arming it while this waits, so it is
+        // neither armed nor running after this.
+        unsafe { bindings::timer_shutdown_sync(raw) };
+        // SAFETY: the allocation this handle owns (type invariant), which nothing uses any more.
+        drop(unsafe { KBox::from_raw(self.timer.as_ptr()) });
+    }
+}
+
+/// The C callback of every `Timer<T>`: finds the timer and runs `T`'s callback; frees the timer
+/// if the callback dropped its handle.
 ///
 /// # Safety
 ///
 /// `raw` is the `raw` field of a live `Timer<T>`: the timer core only expires timers that are
-/// armed, and a `Timer` is disarmed (waiting for this function) before it is freed.
+/// armed, and a timer is shut down (waiting for this function) before its handle frees it.
 unsafe extern "C" fn expired<T: TimerCallback>(raw: *mut bindings::timer_list) {
+    let ptr = crate::container_of!(raw, Timer<T>, raw);
     // SAFETY: `raw` is the `raw` field of a live `Timer<T>` (the function's contract), which
-    // stays alive until this function returns.
-    let timer = unsafe { &*crate::container_of!(raw, Timer<T>, raw) };
+    // stays alive until this function frees it or returns: a handle dropped by `T::run` leaves
+    // the timer to this function.
+    let timer = unsafe { &*ptr };
     // SAFETY: `current` is valid in softirq context (and in the timer thread on PREEMPT_RT).
     timer.running_in.store(unsafe { bindings::get_current() }, Ordering::Relaxed);
     T::run(timer);
     timer.running_in.store(null_mut(), Ordering::Relaxed);
+    if timer.orphaned.load(Ordering::Relaxed) {
+        // SAFETY: `T::run` dropped the handle, which shut the timer down (it neither runs nor is
+        // armed again) and left its `KBox` to this function. The timer core does not touch a
+        // timer after its function returns: C callbacks may free their timer too.
+        drop(unsafe { KBox::from_raw(ptr) });
+    }
 }
 
-/// An initializer for a [`Timer`] holding `data`, with a lockdep class for this call site and an
-/// optional name (default: `file:line`).
+/// A new disarmed [`Timer`] holding `data`, allocated with the given flags, with a lockdep class
+/// for this call site and an optional name (default: `file:line`): a
+/// `Result<`[`TimerHandle`]`>`.
 ///
 /// ```ignore,kernel
 /// # use core::sync::atomic::{AtomicU64, Ordering};
@@ -284,11 +349,25 @@ unsafe extern "C" fn expired<T: TimerCallback>(raw: *mut bindings::timer_list) {
 /// #         timer.ticks.fetch_add(1, Ordering::Relaxed);
 /// #     }
 /// # }
-/// let timer = KBox::pin_init(new_timer!(Ticker::default(), "ticker"), GFP_KERNEL)?;
+/// let named = new_timer!(Ticker::default(), "ticker", GFP_KERNEL)?;
+/// let unnamed = new_timer!(Ticker::default(), GFP_KERNEL)?;
 /// ```
 #[macro_export]
 macro_rules! new_timer {
-    ($data:expr $(, $name:literal)? $(,)?) => {
-        $crate::time::timer::Timer::new($data, $crate::optional_name!($($name)?), $crate::static_lock_class!())
+    ($data:expr, $name:literal, $flags:expr $(,)?) => {
+        $crate::time::timer::TimerHandle::new(
+            $data,
+            $crate::optional_name!($name),
+            $crate::static_lock_class!(),
+            $flags,
+        )
+    };
+    ($data:expr, $flags:expr $(,)?) => {
+        $crate::time::timer::TimerHandle::new(
+            $data,
+            $crate::optional_name!(),
+            $crate::static_lock_class!(),
+            $flags,
+        )
     };
 }

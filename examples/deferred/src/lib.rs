@@ -9,7 +9,7 @@
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::kthread::KThread;
 use kernel::prelude::*;
-use kernel::time::timer::{Timer, TimerCallback};
+use kernel::time::timer::{Timer, TimerCallback, TimerHandle};
 use kernel::time::{self, jiffies, msecs_to_jiffies, Jiffies, HZ};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
@@ -128,7 +128,7 @@ impl WorkItem for Aggregate {
 }
 
 struct Deferred {
-    ticker: Option<Pin<KBox<Timer<Ticker>>>>,
+    ticker: Option<TimerHandle<Ticker>>,
     thread: Option<KThread>,
     _stats: Arc<Stats>,
 }
@@ -143,7 +143,7 @@ impl kernel::Module for Deferred {
         )?;
         let period = msecs_to_jiffies(PERIOD_MS);
         let ticker = Ticker { stats: stats.clone(), period, aggregate };
-        let ticker = KBox::pin_init(new_timer!(ticker, "deferred_ticker"), GFP_KERNEL)?;
+        let ticker = new_timer!(ticker, "deferred_ticker", GFP_KERNEL)?;
 
         let shared = stats.clone();
         let thread = KThread::run(

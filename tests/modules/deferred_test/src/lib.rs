@@ -12,7 +12,7 @@ mod work;
 
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use kernel::prelude::*;
-use kernel::time::timer::{Timer, TimerCallback};
+use kernel::time::timer::{Timer, TimerCallback, TimerHandle};
 use kernel::time::{jiffies, msecs_to_jiffies, msleep};
 use kernel::workqueue::{self, impl_has_work, new_work, Work, WorkItem};
 
@@ -182,7 +182,7 @@ impl WorkItem for FailedInit {
 }
 
 struct DeferredTest {
-    late: Option<Pin<KBox<Timer<Late>>>>,
+    late: Option<TimerHandle<Late>>,
     slow: Option<Arc<SlowExit>>,
     events: Arc<Events>,
 }
@@ -212,7 +212,7 @@ impl kernel::Module for DeferredTest {
         }
         // Queued again while it runs: the unload finds it running and queued.
         let _ = workqueue::system().enqueue(slow.clone());
-        let late = KBox::pin_init(new_timer!(Late), GFP_KERNEL)?;
+        let late = new_timer!(Late, GFP_KERNEL)?;
         late.schedule(msecs_to_jiffies(1500));
         Ok(DeferredTest { late: Some(late), slow: Some(slow), events })
     }

@@ -1,11 +1,13 @@
-//! `Timer` checks: arming, moving, cancelling, re-arming from the callback, and dropping while
-//! the callback runs, and a callback reading a writable module parameter.
+//! `Timer` checks: arming, moving, cancelling, re-arming from the callback, dropping the handle
+//! in the callback and while the callback runs, and a callback reading a writable module
+//! parameter.
 
 use crate::{check, spin_until, wait_for, Events};
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use kernel::kthread::KThread;
 use kernel::prelude::*;
-use kernel::time::timer::{Timer, TimerCallback};
+use kernel::sync::SpinLockIrq;
+use kernel::time::timer::{Timer, TimerCallback, TimerHandle};
 use kernel::time::{msecs_to_jiffies, msleep, HZ};
 
 pub(crate) fn run() -> Result {
@@ -13,6 +15,7 @@ pub(crate) fn run() -> Result {
     reschedule()?;
     periodic()?;
     cancel_in_callback()?;
+    drop_in_callback()?;
     drop_while_running()?;
     reads_parameter()
 }
@@ -32,9 +35,9 @@ impl TimerCallback for Counter {
     }
 }
 
-fn counter(rearms: u32) -> Result<Pin<KBox<Timer<Counter>>>> {
+fn counter(rearms: u32) -> Result<TimerHandle<Counter>> {
     let events = Events::new()?;
-    KBox::pin_init(new_timer!(Counter { events, rearms: AtomicU32::new(rearms) }), GFP_KERNEL)
+    new_timer!(Counter { events, rearms: AtomicU32::new(rearms) }, GFP_KERNEL)
 }
 
 fn cancel_before_expiry() -> Result {
@@ -82,10 +85,58 @@ impl TimerCallback for SelfCancel {
 
 fn cancel_in_callback() -> Result {
     let events = Events::new()?;
-    let timer = KBox::pin_init(new_timer!(SelfCancel { events: events.clone() }), GFP_KERNEL)?;
+    let timer = new_timer!(SelfCancel { events: events.clone() }, GFP_KERNEL)?;
     timer.schedule(1);
     let ran = wait_for(1000, || events.runs() == 1);
     check("timer cancel from its own callback", ran && events.flag() && !timer.cancel());
+    Ok(())
+}
+
+/// Where a `SelfDrop` timer's handle is kept: by the timer's own data, which its callback empties.
+type HandleSlot = SpinLockIrq<Option<TimerHandle<SelfDrop>>>;
+
+/// Re-arms itself, then drops its own handle, then tries to re-arm itself again.
+struct SelfDrop {
+    events: Arc<Events>,
+    slot: Arc<HandleSlot>,
+}
+
+impl TimerCallback for SelfDrop {
+    fn run(timer: &Timer<Self>) {
+        timer.schedule(1);
+        let handle = timer.slot.lock().take();
+        drop(handle); // the last owner: disarms the timer, which is freed after this returns
+        let rearmed = timer.schedule(1);
+        timer.events.flag.store(!rearmed && handle_gone(&timer.slot), Ordering::Release);
+        timer.events.runs.fetch_add(1, Ordering::Release);
+    }
+}
+
+impl Drop for SelfDrop {
+    fn drop(&mut self) {
+        // After `run` has returned: the flag and the run count were written before.
+        self.events.drops.fetch_add(1, Ordering::Release);
+    }
+}
+
+fn handle_gone(slot: &HandleSlot) -> bool {
+    slot.lock().is_none()
+}
+
+/// The callback drops the timer's last handle (its own data owns it): the timer is disarmed for
+/// good (its re-arms before and after do nothing), and freed with its data once the callback
+/// has returned, exactly once (KASAN on the debug kernel sees any use after that).
+fn drop_in_callback() -> Result {
+    let events = Events::new()?;
+    let slot = Arc::pin_init(new_spinlock_irq!(None), GFP_KERNEL)?;
+    let timer = new_timer!(SelfDrop { events: events.clone(), slot: slot.clone() }, GFP_KERNEL)?;
+    // Armed once the slot holds it: the callback finds its handle there.
+    slot.lock().insert(timer).schedule(1);
+    drop(slot);
+    let freed = wait_for(1000, || events.drops.load(Ordering::Acquire) == 1);
+    msleep(50);
+    let ok = freed && events.flag() && events.runs() == 1 && events.drops.load(Ordering::Acquire) == 1;
+    check("timer handle dropped in its own callback: disarmed, freed after it returns", ok);
     Ok(())
 }
 
@@ -127,7 +178,7 @@ struct DropReport {
 /// Whether the drop waited for the callback, if it overlapped it.
 fn try_drop_while_running() -> Result<Option<bool>> {
     let events = Events::new()?;
-    let timer = Arc::pin_init(new_timer!(Slow { events: events.clone() }), GFP_KERNEL)?;
+    let timer = Arc::new(new_timer!(Slow { events: events.clone() }, GFP_KERNEL)?, GFP_KERNEL)?;
     let report = Arc::new(DropReport::default(), GFP_KERNEL)?;
     let (seen, reported, last) = (events.clone(), report.clone(), timer.clone());
     let dropper = KThread::run(
@@ -169,10 +220,7 @@ impl TimerCallback for ParamReader {
 /// a softirq), so the callback completes while the lock is held.
 fn reads_parameter() -> Result {
     let events = Events::new()?;
-    let timer = KBox::pin_init(
-        new_timer!(ParamReader { events: events.clone(), value: AtomicU32::new(0) }),
-        GFP_KERNEL,
-    )?;
+    let timer = new_timer!(ParamReader { events: events.clone(), value: AtomicU32::new(0) }, GFP_KERNEL)?;
     timer.schedule(1);
     let free = wait_for(1000, || events.runs() == 1) && timer.value.load(Ordering::Relaxed) == 10;
     let held = {

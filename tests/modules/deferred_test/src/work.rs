@@ -266,7 +266,7 @@ impl TimerCallback for Kick {
 
 fn from_timer() -> Result {
     let events = Events::new()?;
-    let timer = KBox::pin_init(new_timer!(Kick { work: item(&events, false)? }), GFP_KERNEL)?;
+    let timer = new_timer!(Kick { work: item(&events, false)? }, GFP_KERNEL)?;
     timer.schedule(1);
     let ran = wait_for(1000, || events.finished());
     drop(timer);
