@@ -24,11 +24,18 @@ use crate::error::{from_err_ptr, Result};
 use crate::str::CStr;
 use core::ffi::{c_int, c_void};
 use core::marker::PhantomData;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 /// A running kernel thread; dropping the handle stops it (C's `kthread_stop()`): it sets the
 /// thread's stop flag, wakes it, and waits until the closure has returned (if it had not
 /// already). A closure that never started is dropped unrun. May sleep: drop it in process
-/// context, and not from the thread itself (the kernel panics instead of deadlocking).
+/// context.
+///
+/// Dropped by the thread itself, which cannot wait for itself, the handle only asks it to stop
+/// ([`KThreadContext::should_stop`] is true from then on) and holds the module in memory until
+/// the thread has exited (a module reference, dropped by the thread's exit): `rmmod` fails with
+/// `EBUSY` meanwhile. Should the module be unloading already (its `exit` could not see the
+/// handle), the thread can neither go on nor be waited for: it reports that and sleeps forever.
 ///
 /// ```ignore,kernel
 /// # use core::sync::atomic::{AtomicUsize, Ordering};
@@ -49,8 +56,8 @@ use core::marker::PhantomData;
 ///
 /// `task` is a kernel thread created by `kthread_create_on_node` with `thread_fn` and `body`
 /// as its data, on which this handle holds a task reference and has not called `kthread_stop`.
-/// `body` is a `KBox<Option<F>>` for the `F` that `drop_body` is instantiated with; the thread
-/// only touches it until it exits.
+/// `body` is a `KBox<Body<F>>` for the `F` that `drop_body` is instantiated with; the thread
+/// only touches it until it exits, or (once `detached`) frees it itself.
 pub struct KThread {
     task: *mut bindings::task_struct,
     body: *mut c_void,
@@ -84,8 +91,9 @@ impl KThread {
     where
         F: FnOnce(&KThreadContext) + Send + 'static,
     {
-        let body = KBox::into_raw(KBox::new(Some(f), flags)?).cast::<c_void>();
-        // SAFETY: `thread_fn::<F>` takes `body`, an `Option<F>` that stays allocated until the
+        let body = KBox::new(Body { detached: AtomicBool::new(false), f: Some(f) }, flags)?;
+        let body = KBox::into_raw(body).cast::<c_void>();
+        // SAFETY: `thread_fn::<F>` takes `body`, a `Body<F>` that stays allocated until the
         // thread is stopped; the format is `%s` with a NUL-terminated string.
         let task = unsafe {
             bindings::kthread_create_on_node(
@@ -118,7 +126,9 @@ impl Drop for KThread {
     fn drop(&mut self) {
         // SAFETY: `get_current()` is always valid in process context.
         if core::ptr::eq(unsafe { bindings::get_current() }, self.task) {
-            panic!("a KThread was dropped by its own thread");
+            // SAFETY: `body` is this thread's `Body`, alive while it runs (type invariant).
+            unsafe { detach(self.task, self.body) };
+            return;
         }
         // SAFETY: `task` is a kernel thread, not stopped yet, whose `task_struct` this handle
         // keeps alive even if the thread has exited (type invariant); `kthread_stop` is meant for
@@ -131,29 +141,76 @@ impl Drop for KThread {
     }
 }
 
+/// What a thread of [`KThread::run`] runs: its closure, until it starts, and whether its handle
+/// was dropped by the thread itself. `repr(C)`: the type-erased handle finds `detached` first.
+#[repr(C)]
+struct Body<F> {
+    detached: AtomicBool,
+    f: Option<F>,
+}
+
+/// The handle of the current thread is being dropped by that thread: takes a module reference
+/// for the rest of the thread's life, releases the handle's task reference and asks the closure
+/// to stop; the thread frees `body` and drops the module reference as it exits (`thread_fn`).
+///
+/// # Safety
+///
+/// `task` is the current task, a thread of [`KThread::run`] whose handle holds a reference on it,
+/// and `body` its `Body`.
+unsafe fn detach(task: *mut bindings::task_struct, body: *mut c_void) {
+    // SAFETY: the module is alive: this is its code running.
+    if !unsafe { bindings::try_module_get(crate::module::THIS_MODULE_PTR) } {
+        // The module is unloading and its `exit` will not wait for this thread, which runs the
+        // module's code: going on would run freed code, exiting here would free a stack whose
+        // pinned objects were never dropped. Never return instead.
+        crate::pr_err!(
+            "a KThread was dropped by its own thread while the module unloads: it sleeps forever\n"
+        );
+        loop {
+            crate::time::msleep(u32::MAX);
+        }
+    }
+    // SAFETY: `body` starts with its `AtomicBool` (`repr(C)`), alive while the thread runs.
+    unsafe { (*body.cast::<AtomicBool>()).store(true, Ordering::Relaxed) };
+    // SAFETY: the handle's reference; the running task has references of its own.
+    unsafe { bindings::put_task_struct(task) };
+}
+
 /// Frees the closure's memory, dropping the closure if it never ran.
 ///
 /// # Safety
 ///
-/// `body` came from a `KBox<Option<F>>` of [`KThread::run`] that nothing else uses any more.
+/// `body` came from a `KBox<Body<F>>` of [`KThread::run`] that nothing else uses any more.
 unsafe fn drop_body<F>(body: *mut c_void) {
     // SAFETY: guaranteed by the caller.
-    drop(unsafe { KBox::from_raw(body.cast::<Option<F>>()) });
+    drop(unsafe { KBox::from_raw(body.cast::<Body<F>>()) });
 }
 
 /// The C function of every kernel thread [`KThread::run`] creates: runs the closure. The thread
 /// then exits (the closure may also end it by panicking); [`KThread`]'s task reference keeps
-/// the `task_struct` that `kthread_stop` is later given.
+/// the `task_struct` that `kthread_stop` is later given. A thread whose handle it dropped itself
+/// frees its `Body` and exits here, dropping the module reference the handle took for it.
 ///
 /// # Safety
 ///
-/// `body` is the `Option<F>` of the [`KThread`] that created this thread, which lives until the
-/// thread has exited and which nothing else touches meanwhile.
+/// `body` is the `Body<F>` of the [`KThread`] that created this thread, which lives until the
+/// thread has exited (or frees it, detached) and which nothing else touches meanwhile.
 unsafe extern "C" fn thread_fn<F: FnOnce(&KThreadContext)>(body: *mut c_void) -> c_int {
+    let body = body.cast::<Body<F>>();
     // SAFETY: guaranteed by the caller; the kthread core calls this at most once per thread.
-    let f = unsafe { (*body.cast::<Option<F>>()).take() };
+    let f = unsafe { (*body).f.take() };
     if let Some(f) = f {
-        f(&KThreadContext { _not_send: PhantomData });
+        // SAFETY: as above; the closure's handle only writes `detached` from this thread.
+        f(&KThreadContext { detached: unsafe { &raw const (*body).detached }, _not_send: PhantomData });
+    }
+    // SAFETY: as above; only this thread writes `detached`, through its own handle.
+    if unsafe { (*body).detached.load(Ordering::Relaxed) } {
+        // SAFETY: detached: nothing else will free or use `body`.
+        unsafe { drop_body::<F>(body.cast()) };
+        // SAFETY: the module reference `detach` took for this thread. The call does not return,
+        // and it drops the reference and exits in the kernel's code, after the last instruction
+        // of the module that this thread runs.
+        unsafe { bindings::__module_put_and_kthread_exit(crate::module::THIS_MODULE_PTR, 0) };
     }
     0
 }
@@ -170,12 +227,14 @@ unsafe extern "C" fn thread_fn<F: FnOnce(&KThreadContext)>(body: *mut c_void) ->
 /// KThread::run(c"worker", |thread: &KThreadContext| while !thread.should_stop() { step() }, GFP_KERNEL)?;
 /// ```
 pub struct KThreadContext {
+    /// The thread's `Body::detached`, alive while the closure runs.
+    detached: *const AtomicBool,
     _not_send: PhantomData<*mut ()>,
 }
 
 impl KThreadContext {
-    /// Whether the owner of the [`KThread`] is stopping it (C's `kthread_should_stop()`): the
-    /// closure should then return soon.
+    /// Whether the owner of the [`KThread`] is stopping it (C's `kthread_should_stop()`), or the
+    /// thread dropped its own handle: the closure should then return soon.
     ///
     /// ```ignore,kernel
     /// # use kernel::kthread::KThread;
@@ -188,7 +247,8 @@ impl KThreadContext {
     /// ```
     pub fn should_stop(&self) -> bool {
         // SAFETY: a `KThreadContext` only exists on a kernel thread created by `KThread::run`,
-        // which is what `kthread_should_stop` requires of `current`.
-        unsafe { bindings::kthread_should_stop() }
+        // which is what `kthread_should_stop` requires of `current`; `detached` is alive while
+        // the closure runs, which is while the context exists.
+        unsafe { bindings::kthread_should_stop() || (*self.detached).load(Ordering::Relaxed) }
     }
 }

@@ -48,6 +48,7 @@ TEST_CHECKS = [
     "kthread runs its closure",
     "kthread drop stops its loop and waits for it",
     "kthread closure dropped once, run or not",
+    "kthread drops its own handle: asked to stop, holds the module until it exits",
     "kthread stopped long after its closure returned",
 ]
 

@@ -1,9 +1,10 @@
 //! `KThread` checks: the closure runs, a loop stops when the handle is dropped, the closure is
-//! dropped exactly once whether it ran or not, and a thread whose closure returned (or panicked)
-//! long before may still be stopped: the handle keeps its task.
+//! dropped exactly once whether it ran or not, a thread whose closure returned (or panicked)
+//! long before may still be stopped (the handle keeps its task), and a thread may drop its own
+//! handle.
 
 use crate::{check, wait_for, Events};
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use kernel::kthread::KThread;
 use kernel::prelude::*;
 use kernel::time::msleep;
@@ -12,6 +13,7 @@ pub(crate) fn run() -> Result {
     runs_once()?;
     stops_loop()?;
     drops_closure()?;
+    drops_own_handle()?;
     stopped_after_return()
 }
 
@@ -49,6 +51,55 @@ fn stops_loop() -> Result {
     let before = events.finished();
     drop(thread);
     check("kthread drop stops its loop and waits for it", looping && !before && events.finished());
+    Ok(())
+}
+
+/// The module's reference count (`module_refcount()`).
+fn module_refs() -> i32 {
+    // SAFETY: `THIS_MODULE` is this module's `struct module`, alive while its code runs.
+    unsafe { kernel::bindings::module_refcount(crate::THIS_MODULE.as_ptr()) }
+}
+
+/// What the thread that dropped its own handle saw.
+#[derive(Default)]
+struct SelfDropReport {
+    refs_after_drop: AtomicI32,
+    loops: AtomicU32,
+}
+
+/// A thread takes its own handle and drops it: it is then asked to stop (its loop ends), and it
+/// holds a module reference until it has exited, which drops the reference and the closure.
+fn drops_own_handle() -> Result {
+    let events = Events::new()?;
+    let report = Arc::new(SelfDropReport::default(), GFP_KERNEL)?;
+    let slot = Arc::pin_init(new_mutex!(None::<KThread>), GFP_KERNEL)?;
+    let refs_before = module_refs();
+    let (counted, reported, own) = (DropCount(events.clone()), report.clone(), slot.clone());
+    let thread = KThread::run(
+        c"dt_self_drop",
+        move |thread| {
+            let _counted = counted;
+            let handle = loop {
+                if let Some(handle) = own.lock().take() {
+                    break handle;
+                }
+                msleep(1);
+            };
+            drop(handle);
+            reported.refs_after_drop.store(module_refs(), Ordering::Relaxed);
+            // Bounded: a stop request that never came must not hang the module's load.
+            while !thread.should_stop() && reported.loops.fetch_add(1, Ordering::Relaxed) < 1000 {
+                msleep(1);
+            }
+        },
+        GFP_KERNEL,
+    )?;
+    *slot.lock() = Some(thread);
+    let exited = wait_for(2000, || events.drops.load(Ordering::Relaxed) == 1 && module_refs() == refs_before);
+    let ok = exited
+        && report.refs_after_drop.load(Ordering::Relaxed) == refs_before + 1
+        && report.loops.load(Ordering::Relaxed) == 0;
+    check("kthread drops its own handle: asked to stop, holds the module until it exits", ok);
     Ok(())
 }
 

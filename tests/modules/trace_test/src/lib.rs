@@ -3,6 +3,8 @@
 //! timer while the module is loaded, so that the guest can enable the event after loading and
 //! see it fire, on every kernel (on kernels before 6.13 through kbuild/include/linux/tracepoint.h).
 
+#![no_std]
+
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::prelude::*;
 use kernel::time::msecs_to_jiffies;
