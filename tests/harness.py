@@ -266,8 +266,8 @@ class Guest:
                 continue
             if current is None:
                 continue
-            if STATUS_RE.match(line):
-                self.outputs[current]["status"] = int(STATUS_RE.match(line).group(1))
+            if status := STATUS_RE.match(line):
+                self.outputs[current]["status"] = int(status.group(1))
             elif line == "@@@ dmesg":
                 part = "dmesg"
             elif line == "@@@ end":
