@@ -404,6 +404,16 @@ const char *kmod_rs_helper_dev_name(const struct device *dev)
 
 #endif /* RUST_HELPERS_DEVICE */
 
+#ifdef RUST_HELPERS_DEBUGFS
+
+struct dentry *kmod_rs_helper_debugfs_create_file(const char *name, umode_t mode, struct dentry *parent,
+						  void *data, const struct file_operations *fops)
+{
+	return debugfs_create_file(name, mode, parent, data, fops);
+}
+
+#endif /* RUST_HELPERS_DEBUGFS */
+
 #ifdef RUST_HELPERS_KUNIT
 
 void kmod_rs_helper_kunit_set_failure(struct kunit *test)

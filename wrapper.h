@@ -11,6 +11,7 @@
 #include <linux/bug.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
@@ -107,6 +108,10 @@ void kmod_rs_helper_local_interrupt_enable(void);
 void kmod_rs_helper_might_sleep(void);
 
 const char *kmod_rs_helper_dev_name(const struct device *dev);
+
+/* <linux/debugfs.h>: a function before 6.14, a _Generic macro over the kinds of operations since. */
+struct dentry *kmod_rs_helper_debugfs_create_file(const char *name, umode_t mode, struct dentry *parent,
+						  void *data, const struct file_operations *fops);
 
 /* <kunit/test.h>: a test's result, where KUnit runs the suites (kernel::kunit). */
 void kmod_rs_helper_kunit_set_failure(struct kunit *test);

@@ -66,6 +66,13 @@ const FUNCTIONS: &[&str] = &[
     "iov_iter_advance",
     "iov_iter_revert",
     "seq_write",
+    "seq_read",
+    "seq_lseek",
+    "single_open",
+    "single_release",
+    "simple_open",
+    "debugfs_create_dir",
+    "debugfs_remove",
     "seq_printf",
     "vfree",
     "kvfree",
@@ -112,6 +119,7 @@ const TYPES: &[&str] = &[
     "kiocb",
     "iov_iter",
     "seq_file",
+    "dentry",
     "wait_queue_head",
     "wait_queue_entry",
     "mutex",
@@ -134,6 +142,7 @@ const TYPES: &[&str] = &[
     "refcount_t",
     "work_func_t",
     "u64",
+    "umode_t",
 ];
 const VARS: &[&str] = &[
     "E[A-Z0-9_]+",
@@ -156,6 +165,7 @@ const VARS: &[&str] = &[
     "S_I[RWX](USR|GRP|OTH|UGO)",
     "_IOC_[A-Z]+",
     "MAX_LFS_FILESIZE",
+    "SZ_[0-9]+[KMG]",
     "kmalloc_caches",
 ];
 

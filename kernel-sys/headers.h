@@ -7,6 +7,7 @@
 #include <generated/utsrelease.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>
 #if __has_include(<linux/device/faux.h>)
@@ -27,6 +28,7 @@
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
@@ -70,3 +72,6 @@ const __poll_t RUST_CONST_HELPER_EPOLLRDNORM = EPOLLRDNORM;
 const __poll_t RUST_CONST_HELPER_EPOLLWRNORM = EPOLLWRNORM;
 const __poll_t RUST_CONST_HELPER_EPOLLERR = EPOLLERR;
 const __poll_t RUST_CONST_HELPER_EPOLLHUP = EPOLLHUP;
+/* Where a sequence file keeps the pointer single_open() was given (kernel::debugfs reads it in a
+ * type kept opaque). */
+const size_t RUST_CONST_HELPER_SEQ_FILE_PRIVATE_OFFSET = offsetof(struct seq_file, private);

@@ -1,7 +1,7 @@
 //! Files: [`File`], an open file as its file operations see it, [`Kiocb`], the I/O request of a
 //! `read_iter`/`write_iter`, and [`SeekFrom`], what `lseek()` asks for.
 
-mod file;
+pub mod file;
 mod kiocb;
 
 pub use file::{File, SeekFrom};

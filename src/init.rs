@@ -44,8 +44,9 @@
 //!
 //! The library's attribute macros expand to paths that start with `::pinned_init`. A module crate
 //! needs nothing for that: [`module!`](crate::module!) makes `::pinned_init` name this crate, which
-//! re-exports what those paths reach (as upstream's build passes `--extern pin_init` to every
-//! module). A library crate that is not a module and uses `#[pin_data]` says so itself, at its
+//! re-exports the library's items, and `pin_init` too, the name upstream's modules use for the
+//! library (`pin_init::init_array_from_fn(..)`), as upstream's build passes `--extern pin_init`
+//! to every module. A library crate that is not a module and uses `#[pin_data]` says so itself, at its
 //! root: `extern crate kernel as pinned_init;`.
 
 use crate::alloc::{AllocError, Flags};

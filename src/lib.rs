@@ -41,6 +41,7 @@ extern crate alloc as alloc_crate;
 pub mod alloc;
 pub mod bindings;
 pub mod build_assert;
+pub mod debugfs;
 pub mod device;
 pub mod error;
 #[cfg(kernel_has_faux)]
@@ -61,6 +62,7 @@ pub mod poll;
 pub mod prelude;
 pub mod print;
 pub mod seq_file;
+pub mod sizes;
 pub mod str;
 pub mod sync;
 pub mod time;
@@ -70,18 +72,16 @@ pub mod types;
 pub mod uaccess;
 pub mod workqueue;
 
-pub use macros::{kunit_tests, module, vtable};
+pub use ::macros::{kunit_tests, module, vtable};
 pub use module::{InPlaceModule, Module, ThisModule};
 
-// What the expansions of `#[pin_data]`, `#[pinned_drop]` and `#[derive(Zeroable)]` name as
-// `::pinned_init::...`: in a module crate, `module!` makes `::pinned_init` this crate (see
-// `init`), so the names the library's attribute macros use must be here too.
+// In a module crate, `module!` makes `::pinned_init` (what the library's attribute macros'
+// expansions name) and `pin_init` (what upstream's modules name: its build passes
+// `--extern pin_init`) this crate, so the library's public items are here as well. This crate's
+// own items of the same name (the initialisation macros, which also check for packed structs)
+// take precedence over the glob.
 #[doc(hidden)]
-pub use pinned_init::{
-    __derive_zeroable, __maybe_derive_zeroable, __pin_data, __pinned_drop, PinnedDrop, Zeroable,
-};
-#[doc(hidden)]
-pub use pinned_init::{stack_pin_init, stack_try_pin_init};
+pub use pinned_init::*;
 
 /// The release of the kernel this module was built for (`UTS_RELEASE`), e.g. `6.1.0-56-amd64`.
 ///

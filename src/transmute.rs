@@ -48,6 +48,24 @@ pub unsafe trait AsBytes {
         // the borrow lasts and not mutated meanwhile (no interior mutability).
         unsafe { core::slice::from_raw_parts((self as *const Self).cast::<u8>(), len) }
     }
+
+    /// The bytes of the value, writable: only for types any bytes are a valid value of.
+    ///
+    /// ```
+    /// use kernel::transmute::AsBytes;
+    /// let mut word = 0u32;
+    /// word.as_bytes_mut()[0] = 7;
+    /// assert_eq!(word, u32::from_le_bytes([7, 0, 0, 0]));
+    /// ```
+    fn as_bytes_mut(&mut self) -> &mut [u8]
+    where
+        Self: FromBytes,
+    {
+        let len = core::mem::size_of_val(self);
+        // SAFETY: as in `as_bytes`, and the borrow is exclusive; whatever bytes are written
+        // leave a valid value (`Self: FromBytes`).
+        unsafe { core::slice::from_raw_parts_mut((self as *mut Self).cast::<u8>(), len) }
+    }
 }
 
 /// Implements both traits for primitive integer types.

@@ -53,6 +53,7 @@ use crate::transmute::{AsBytes, FromBytes};
 use core::ffi::{c_int, c_ulong, c_void};
 use core::mem::MaybeUninit;
 
+mod at_offset;
 mod single;
 
 /// An address in user space, as system calls pass it (a `void __user *`).

@@ -12,7 +12,7 @@ from harness import ROOT, SCRIPTS, guest_program, message_text, run, tail
 WORKSPACE = ROOT / "target/upstream-samples"
 # The samples this API covers: built, checked and loaded like the project's own modules, on every
 # kernel or (SUBSYSTEMS) where the kernel's headers have the subsystem the sample drives.
-COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main", "rust_driver_faux"]
+COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main", "rust_driver_faux", "rust_debugfs_scoped"]
 SUBSYSTEMS = {"rust_driver_faux": "include/linux/device/faux.h"}
 MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED if s not in SUBSYSTEMS]
 # The path rust_print_main's tracepoint takes, observable on every kernel: 6.1 and 6.12
@@ -157,11 +157,55 @@ def guest_steps(guest, modules, kernel):
                                     "echo \"loaded: $(ls /sys/bus/faux/devices | tr '\\n' ' ')\"; "
                                     "rmmod rust_driver_faux; echo \"rmmod status $?\"; "
                                     "echo \"unloaded: $(ls /sys/bus/faux/devices | tr '\\n' ' ')\"")
+    if "rust_debugfs_scoped" in modules:
+        guest.step("upstream-debugfs-scoped", DEBUGFS_SCOPED)
     if "rust_minimal" not in modules:
         return
     guest.step("upstream-minimal", "insmod /rust_minimal.ko && ls /sys/module/rust_minimal/parameters/test_parameter;"
                                    " rmmod rust_minimal && insmod /rust_minimal.ko test_parameter=-42 &&"
                                    " rmmod rust_minimal; echo \"status $?\"")
+
+
+DEBUGFS = "/sys/kernel/debug/rust_scoped_debugfs"
+# What rust_debugfs_scoped's code does: `control/create` takes a name and numbers and makes
+# `dynamic/<name>/` with a read-write file per number and a 4 KiB `blob` of 0x42 ('B') bytes;
+# `control/remove` takes the name and removes it all; unloading removes the rest.
+DEBUGFS_SCOPED = "; ".join([
+    "mount -t debugfs none /sys/kernel/debug 2>/dev/null",
+    "insmod /rust_debugfs_scoped.ko; echo \"insmod status $?\"",
+    f"D={DEBUGFS}; echo \"top: $(ls $D | tr '\\n' ' ')control: $(ls $D/control | tr '\\n' ' ')\"",
+    "echo 'dev1 5 17' > $D/control/create; echo \"create status $?\"",
+    "echo \"dev1: $(ls $D/dynamic/dev1 | tr '\\n' ' ')\"",
+    "echo \"numbers: $(cat $D/dynamic/dev1/0) $(cat $D/dynamic/dev1/1)\"",
+    "echo 42 > $D/dynamic/dev1/1; echo \"after write: $(cat $D/dynamic/dev1/1)\"",
+    "echo bad > $D/dynamic/dev1/0 2>/dev/null; echo \"bad write status $?\"",
+    "echo \"blob: $(wc -c < $D/dynamic/dev1/blob) bytes, $(tr -d B < $D/dynamic/dev1/blob | wc -c) not B\"",
+    "printf xy | dd of=$D/dynamic/dev1/blob bs=1 seek=10 conv=notrunc 2>/dev/null",
+    "echo \"blob 9-12: $(dd if=$D/dynamic/dev1/blob bs=1 skip=9 count=4 2>/dev/null)\"",
+    "echo dev1 > $D/control/remove; [ -e $D/dynamic/dev1 ] || echo 'dev1 removed'",
+    # A file left open while its scope goes: reads fail, and it holds no freed data.
+    "echo 'dev2 7' > $D/control/create; exec 3< $D/dynamic/dev2/0; echo dev2 > $D/control/remove",
+    "cat <&3 >/dev/null 2>&1; echo \"read after removal status $?\"; exec 3<&-",
+    # An open file holds the module; closed, the module unloads and takes its directory along.
+    "echo 'dev3 1 2' > $D/control/create; exec 4> $D/control/create",
+    "rmmod rust_debugfs_scoped 2>/dev/null; echo \"rmmod while open status $?\"; exec 4>&-",
+    "rmmod rust_debugfs_scoped; echo \"rmmod status $?\"; [ -e $D ] || echo 'directory removed'",
+])
+
+
+def debugfs_scoped_checks(results, kernel, guest):
+    """rust_debugfs_scoped, as its code says (see DEBUGFS_SCOPED)."""
+    out = guest.output("upstream-debugfs-scoped")
+    expected = ["insmod status 0", "top: control dynamic control: create remove", "create status 0",
+                "dev1: 0 1 blob", "numbers: 5 17", "after write: 42", "bad write status 1",
+                "blob: 4096 bytes, 0 not B", "blob 9-12: BxyB", "dev1 removed"]
+    lines = [l.strip() for l in out.splitlines()]
+    results.check(f"{kernel.name}: upstream's rust_debugfs_scoped, unmodified, creates and removes its debugfs "
+                  "files on request, which read and write their data", lines[:len(expected)] == expected, out)
+    results.check(f"{kernel.name}: a debugfs file left open after its scope is dropped fails reads, holds the "
+                  "module while open, and unloading removes the module's files",
+                  "read after removal status 1" in lines and "rmmod while open status 1" in lines
+                  and "rmmod status 0" in lines and "directory removed" in lines, out)
 
 
 def misc_device_checks(results, kernel, guest):
@@ -192,6 +236,7 @@ def guest_checks(results, kernel, guest):
     misc_device_checks(results, kernel, guest)
     print_checks(results, kernel, guest)
     trace_checks(results, kernel, guest)
+    debugfs_scoped_checks(results, kernel, guest)
     if kernel.has_file(SUBSYSTEMS["rust_driver_faux"]):
         faux_checks(results, kernel, guest)
 

@@ -129,8 +129,10 @@ pub fn expand(input: TokenStream) -> Result<TokenStream> {
         code,
         r#"
 // The attribute macros of the pin-init library (`#[pin_data]`, ...) expand to `::pinned_init`
-// paths; the kernel crate re-exports what they name, as upstream passes `--extern pin_init`.
+// paths, and upstream's modules name the library `pin_init` (its build passes
+// `--extern pin_init`): the kernel crate re-exports the library's items for both.
 extern crate kernel as pinned_init;
+extern crate kernel as pin_init;
 
 /// The log prefix of `pr_*!` in this crate: the module name.
 #[doc(hidden)]

@@ -31,6 +31,9 @@ unsafe impl<T: ?Sized + Send> Send for KBox<T> {}
 // SAFETY: a `KBox<T>` owns its `T` like a `T` would.
 unsafe impl<T: ?Sized + Sync> Sync for KBox<T> {}
 
+// Moving a box moves the pointer, never the value it points to (as for `alloc`'s `Box`).
+impl<T: ?Sized> Unpin for KBox<T> {}
+
 impl<T> KBox<T> {
     /// Allocates memory with `flags` and moves `value` into it.
     pub fn new(value: T, flags: Flags) -> Result<KBox<T>, AllocError> {

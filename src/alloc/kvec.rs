@@ -9,6 +9,8 @@ use core::mem::MaybeUninit;
 use core::ops::{Deref, DerefMut};
 use core::ptr::NonNull;
 
+mod retain;
+
 /// A `Vec` whose allocations go through the allocator `A` with the [`Flags`] each growing call
 /// is given, and fail with an error instead of panicking.
 ///

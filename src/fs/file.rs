@@ -6,6 +6,9 @@ use crate::error::{code::EINVAL, Result};
 use crate::types::Opaque;
 use core::ffi::c_int;
 
+/// A position in a file, in bytes (C's `loff_t`).
+pub type Offset = bindings::loff_t;
+
 /// An open file: the kernel's `struct file`.
 ///
 /// File operations receive a `&File` for the file they act on. The file stays open at least as

@@ -10,6 +10,7 @@ use crate::types::Opaque;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
+use core::pin::Pin;
 
 /// A kernel lock type: how to initialise, take and release it.
 ///
@@ -65,11 +66,14 @@ impl<T, B: Backend> Lock<T, B> {
     /// An initializer for a lock holding `data`, named `name` for lockdep, of class `key`.
     ///
     /// The `new_mutex!`/`new_spinlock!` macros fill `name` and `key` in.
-    pub fn new(data: T, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
-        // SAFETY: the closure initialises both fields and cannot fail.
+    pub fn new(data: impl PinInit<T>, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
+        // SAFETY: the closure initialises both fields, or fails having initialised neither (an
+        // initialiser that cannot fail, so never).
         unsafe {
             pin_init_from_closure(move |slot: *mut Self| {
-                core::ptr::addr_of_mut!((*slot).data).write(UnsafeCell::new(data));
+                // `UnsafeCell<T>` has the layout of `T`; the data is pinned with the lock
+                // (structurally: the guard gives `&mut T` only for `Unpin` data).
+                data.__pinned_init(UnsafeCell::raw_get(core::ptr::addr_of!((*slot).data)))?;
                 // INVARIANT: initialised in place; `PinInit` callers never move it afterwards.
                 B::init(Opaque::raw_get(core::ptr::addr_of!((*slot).state)), name, key);
                 Ok(())
@@ -138,7 +142,16 @@ impl<T: ?Sized, B: Backend> Deref for Guard<'_, T, B> {
     }
 }
 
-impl<T: ?Sized, B: Backend> DerefMut for Guard<'_, T, B> {
+impl<T: ?Sized, B: Backend> Guard<'_, T, B> {
+    /// The data, pinned: what changes data that is not `Unpin` (the lock's data never moves).
+    pub fn as_mut(&mut self) -> Pin<&mut T> {
+        // SAFETY: the lock is held (type invariant), so no one else accesses the data; it is
+        // pinned with the lock (initialised in place by `Lock::new`, never moved out).
+        unsafe { Pin::new_unchecked(&mut *self.lock.data.get()) }
+    }
+}
+
+impl<T: ?Sized + Unpin, B: Backend> DerefMut for Guard<'_, T, B> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: the lock is held (type invariant), so no one else accesses the data.
         unsafe { &mut *self.lock.data.get() }
