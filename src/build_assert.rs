@@ -1,5 +1,6 @@
-//! Assertions the build checks: [`build_assert!`](macro@crate::build_assert) and
-//! [`build_error!`](macro@crate::build_error), upstream's names.
+//! Assertions the build checks: [`build_assert!`](macro@crate::build_assert),
+//! [`build_error!`](macro@crate::build_error), [`static_assert!`](macro@crate::static_assert) and
+//! [`const_assert!`](macro@crate::const_assert), upstream's names.
 //!
 //! A module has no good way to fail at run time in the middle of a constructor (a panic there is
 //! a kernel oops). Where a condition is known when the module is compiled, such as a constant
@@ -79,4 +80,35 @@ pub fn build_error(message: &'static str) -> ! {
     }
     #[cfg(not(target_os = "none"))]
     panic!("{}", message)
+}
+
+/// Fails compilation unless a condition on constants holds; an item, so it can stand anywhere
+/// an item can (for conditions on generics, see [`const_assert!`](macro@crate::const_assert)).
+///
+/// ```
+/// kernel::static_assert!(core::mem::size_of::<u64>() == 8);
+/// kernel::static_assert!(kernel::sizes::SZ_4K == 4096, "pages are 4 KiB here");
+/// ```
+#[macro_export]
+macro_rules! static_assert {
+    ($condition:expr $(, $message:literal)? $(,)?) => {
+        const _: () = ::core::assert!($condition $(, $message)?);
+    };
+}
+
+/// Fails compilation unless a condition on constants and generic parameters holds, where the
+/// code is instantiated; a statement.
+///
+/// ```
+/// fn first<const N: usize>(values: [u32; N]) -> u32 {
+///     kernel::const_assert!(N > 0, "an empty array has no first value");
+///     values[0]
+/// }
+/// assert_eq!(first([3, 4]), 3);
+/// ```
+#[macro_export]
+macro_rules! const_assert {
+    ($condition:expr $(, $message:literal)? $(,)?) => {
+        const { ::core::assert!($condition $(, $message)?) };
+    };
 }

@@ -57,6 +57,7 @@ pub mod kunit;
 pub mod miscdevice;
 pub mod module;
 pub mod module_param;
+pub mod page;
 mod panic;
 pub mod poll;
 pub mod prelude;

@@ -14,9 +14,12 @@
 use crate::alloc::{flags::GFP_KERNEL, AllocError, KVec};
 use crate::error::{code::EINVAL, Error};
 use crate::fmt::{self, Write};
-use core::ops::{Deref, Index};
+use core::ops::{Deref, DerefMut, Index};
+
+mod cstr_ext;
 
 pub use core::ffi::CStr;
+pub use cstr_ext::CStrExt;
 
 /// A string of bytes that need not be UTF-8 (a name from a device, a file's contents), as `str`
 /// is one that is: unsized, used as `&BStr`, and a `[u8]` underneath (through `Deref`).
@@ -294,6 +297,15 @@ impl Deref for CString {
     fn deref(&self) -> &CStr {
         // SAFETY: `buf` ends with its only NUL (type invariant).
         unsafe { CStr::from_bytes_with_nul_unchecked(&self.buf) }
+    }
+}
+
+/// Changing the string in place (ASCII case, [`CStrExt`]): nothing `CStr` allows through
+/// `&mut` adds or removes a NUL.
+impl DerefMut for CString {
+    fn deref_mut(&mut self) -> &mut CStr {
+        // SAFETY: `buf` ends with its only NUL (type invariant), which a `&mut CStr` keeps.
+        unsafe { CStr::from_bytes_with_nul_unchecked_mut(&mut self.buf) }
     }
 }
 

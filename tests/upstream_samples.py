@@ -6,7 +6,7 @@ what upstream says they do; every other one is tried too, and listed with what i
 import re
 import shutil
 
-from harness import ROOT, SCRIPTS, guest_program, message_text, run, tail
+from harness import ROOT, SCRIPTS, compile_checks, guest_program, message_text, run, tail
 
 # One cargo workspace for every sample, so `core`, `alloc` and `kernel` are built once per kernel.
 WORKSPACE = ROOT / "target/upstream-samples"
@@ -79,6 +79,59 @@ def fetch():
     members = ", ".join(f'"{n}"' for n in found)
     (WORKSPACE / "Cargo.toml").write_text(f'[workspace]\nmembers = [{members}]\nresolver = "2"\n')
     (WORKSPACE / "Cargo.lock").write_text((ROOT / "Cargo.lock").read_text())
+
+
+# What upstream's prelude (v7.2) has and this crate's does not, and why (README, porting): `Box`,
+# `KVBox`, `VBox` (boxes are `KBox` only), `current!` (no task type), `#[export]`, zerocopy's
+# `FromBytes`/`IntoBytes` (`kernel::transmute` has its own traits, not in the prelude).
+PRELUDE_ABSENT = ["Box", "KVBox", "VBox", "current", "export", "FromBytes", "IntoBytes"]
+
+
+def prelude_paths(text):
+    """The paths upstream's prelude.rs re-exports, each in full (`super::alloc::KBox`,
+    `super::str::CStrExt as _`), nested groups expanded."""
+    def split(group):
+        parts, depth, part = [], 0, ""
+        for ch in group:
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if ch == "," and depth == 0:
+                parts.append(part)
+                part = ""
+            else:
+                part += ch
+        return [p for p in parts + [part] if p]
+
+    def expand(prefix, group):
+        paths = []
+        for part in split(group):
+            m = re.match(r"^(.*?)::\{(.*)\}$", part)
+            paths += expand(f"{prefix}{m.group(1)}::", m.group(2)) if m else [prefix + part]
+        return paths
+
+    paths = []
+    for statement in re.findall(r"pub use\s+([^;]+);", re.sub(r"//.*", "", text)):
+        statement = re.sub(r"\s+", "", re.sub(r"\s+as\s+_", "@", statement)).replace("@", " as _")
+        m = re.match(r"^(.*?)::\{(.*)\}$", statement)
+        paths += expand(f"{m.group(1)}::", m.group(2)) if m else [statement]
+    return paths
+
+
+def host_checks(results, toolchain, kernel):
+    """Every name upstream's prelude gives a module is in this crate's prelude, but those
+    PRELUDE_ABSENT lists, each of which is checked to be absent still (so the list stays true)."""
+    paths = prelude_paths((samples().parent.parent / "rust/kernel/prelude.rs").read_text())
+    names = [p.rsplit("::", 1)[-1] for p in paths if not p.endswith(("*", " as _"))]
+    traits = [p.replace("super::", "kernel::") for p in paths if p.endswith(" as _")]
+    present = sorted({n for n in names if n not in PRELUDE_ABSENT})
+    crate = "#![no_std]\n#![allow(unused_imports)]\n"
+    crate += f"use kernel::prelude::{{{', '.join(present)}}};\n" + "".join(f"use {t};\n" for t in traits)
+    cases = [(f"upstream's prelude names ({len(present)}, and the traits {traits} in scope)", crate, None)]
+    cases += [(f"`{n}` (PRELUDE_ABSENT: remove it there if it now exists)",
+               f"#![no_std]\n#![allow(unused_imports)]\nuse kernel::prelude::{n};\n", "E0432")
+              for n in PRELUDE_ABSENT if n in names]
+    compile_checks(results, toolchain, kernel, "the prelude, against upstream's,", cases)
+    results.check("host: upstream's prelude still has every name PRELUDE_ABSENT lists",
+                  all(n in names for n in PRELUDE_ABSENT), f"upstream's prelude: {names}")
 
 
 def doc_c_program(source):
