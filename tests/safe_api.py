@@ -67,7 +67,7 @@ def built(results, kernel, modules):
         return
     for count in [1, -1]:
         (crate / "src/lib.rs").write_text(VALUE_CRATE.format(
-            allocation=f"&kernel::sync::Refcount::new({count}).as_atomic().load(core::sync::atomic::Ordering::Relaxed)"))
+            allocation=f"&kernel::sync::Refcount::new({count}).as_atomic().load(kernel::sync::atomic::Relaxed)"))
         status, out = kernel.make(crate, "modules", env=env)
         if count > 0:
             results.check(f"{kernel.name}: build_assert! that holds leaves nothing behind: Refcount::new(1) builds",

@@ -1,8 +1,8 @@
 //! [`Refcount`]: the kernel's saturating reference counter, `refcount_t`.
 
 use crate::bindings;
+use crate::sync::atomic::Atomic;
 use crate::types::Opaque;
-use core::sync::atomic::AtomicI32;
 
 /// A reference count: an atomic integer that saturates instead of wrapping around (C's
 /// `refcount_t`, see `include/linux/refcount.h`).
@@ -39,10 +39,10 @@ impl Refcount {
     /// ([`build_assert!`](macro@crate::build_assert)): pass a constant, as upstream's callers do.
     ///
     /// ```ignore,kernel
-    /// # use core::sync::atomic::Ordering;
+    /// # use kernel::sync::atomic::Relaxed;
     /// # use kernel::sync::Refcount;
     /// let count = Refcount::new(3);
-    /// assert_eq!(count.as_atomic().load(Ordering::Relaxed), 3);
+    /// assert_eq!(count.as_atomic().load(Relaxed), 3);
     /// ```
     #[inline(always)]
     pub fn new(value: i32) -> Self {
@@ -61,30 +61,30 @@ impl Refcount {
     /// Bypasses the checks and saturation of the count: prefer the methods of `Refcount`.
     ///
     /// ```ignore,kernel
-    /// # use core::sync::atomic::Ordering;
+    /// # use kernel::sync::atomic::Relaxed;
     /// # use kernel::sync::Refcount;
     /// let count = Refcount::new(1);
     /// count.inc();
-    /// assert_eq!(count.as_atomic().load(Ordering::Relaxed), 2);
+    /// assert_eq!(count.as_atomic().load(Relaxed), 2);
     /// ```
     #[inline]
-    pub fn as_atomic(&self) -> &AtomicI32 {
+    pub fn as_atomic(&self) -> &Atomic<i32> {
         // SAFETY: a `refcount_t` is a struct holding only an `atomic_t`, itself only an `int`
         // that C accesses atomically: it has the size, alignment and bit validity of an
-        // `AtomicI32` (every value is a valid count, if maybe a saturated one). The count is
-        // initialised (type invariant) and lives as long as `self`.
-        unsafe { &*self.as_ptr().cast::<AtomicI32>() }
+        // `Atomic<i32>` (a transparent `AtomicI32`; every value is a valid count, if maybe a
+        // saturated one). The count is initialised (type invariant) and lives as long as `self`.
+        unsafe { &*self.as_ptr().cast::<Atomic<i32>>() }
     }
 
     /// Sets the count to `value` (C's `refcount_set()`), with no ordering against other memory
     /// accesses.
     ///
     /// ```ignore,kernel
-    /// # use core::sync::atomic::Ordering;
+    /// # use kernel::sync::atomic::Relaxed;
     /// # use kernel::sync::Refcount;
     /// let count = Refcount::new(0);
     /// count.set(5);
-    /// assert_eq!(count.as_atomic().load(Ordering::Relaxed), 5);
+    /// assert_eq!(count.as_atomic().load(Relaxed), 5);
     /// ```
     #[inline]
     pub fn set(&self, value: i32) {
@@ -97,12 +97,12 @@ impl Refcount {
     /// warns. Gives no memory ordering.
     ///
     /// ```ignore,kernel
-    /// # use core::sync::atomic::Ordering;
+    /// # use kernel::sync::atomic::Relaxed;
     /// # use kernel::sync::Refcount;
     /// let count = Refcount::new(1);
     /// count.inc();
     /// count.inc();
-    /// assert_eq!(count.as_atomic().load(Ordering::Relaxed), 3);
+    /// assert_eq!(count.as_atomic().load(Relaxed), 3);
     /// ```
     #[inline]
     pub fn inc(&self) {
@@ -115,11 +115,11 @@ impl Refcount {
     /// Orders the caller's earlier memory accesses before the decrement (release).
     ///
     /// ```ignore,kernel
-    /// # use core::sync::atomic::Ordering;
+    /// # use kernel::sync::atomic::Relaxed;
     /// # use kernel::sync::Refcount;
     /// let count = Refcount::new(2);
     /// count.dec();
-    /// assert_eq!(count.as_atomic().load(Ordering::Relaxed), 1);
+    /// assert_eq!(count.as_atomic().load(Relaxed), 1);
     /// ```
     #[inline]
     pub fn dec(&self) {
