@@ -35,10 +35,17 @@ fn compile_helpers(kernel: &Kernel, group: &str, out_dir: PathBuf) -> Result<(),
     for flag in &kernel.c_flags {
         helpers.flag(flag);
     }
+    helpers.include(shared_include());
     // What Kbuild would define for an object of its own, and the group to compile.
     helpers.define("KBUILD_BASENAME", "\"helpers\"").define("KBUILD_MODNAME", "\"rust_helpers\"");
     helpers.define(&format!("RUST_HELPERS_{group}"), None);
     helpers.try_compile(&archive_name(group)).map_err(|e| e.to_string())
+}
+
+/// kernel-sys's directory, with kmod_rs.h: the types the helpers share with Rust.
+fn shared_include() -> String {
+    std::env::var("DEP_KERNEL_INCLUDE")
+        .unwrap_or_else(|_| fail("DEP_KERNEL_INCLUDE is not set: depend on kernel-sys"))
 }
 
 fn archive_name(group: &str) -> String {
@@ -110,6 +117,7 @@ fn main() {
 
     let builder = bindgen_builder(&kernel)
         .header("wrapper.h")
+        .clang_arg(format!("-I{}", shared_include()))
         .allowlist_function("kmod_rs_helper_.*")
         .blocklist_type(".*")
         .parse_callbacks(Box::new(HelperNames));

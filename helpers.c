@@ -275,6 +275,17 @@ bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *
 
 struct workqueue_struct *kmod_rs_module_wq;
 
+/*
+ * Delayed work (kernel::workqueue::DelayedWork) whose delay may still be pending is on this list,
+ * so that the unload can cut it short: a timer left pending would queue the item on a destroyed
+ * queue, after the module is gone. Queueing with a delay and adding to the list, and taking an
+ * item off as its work function starts, happen under the lock, so an item whose delay is pending
+ * is always on the list. From the unload on (`closing`), a delay asked for is no delay.
+ */
+static DEFINE_SPINLOCK(kmod_rs_delayed_lock);
+static LIST_HEAD(kmod_rs_delayed_list);
+static bool kmod_rs_delayed_closing;
+
 int kmod_rs_init_module(void);
 void kmod_rs_cleanup_module(void);
 /* Called from Rust too (kernel::workqueue, for KUnit's runs of the module's suites). */
@@ -295,12 +306,70 @@ void kmod_rs_module_wq_destroy(void);
  */
 int kmod_rs_module_wq_create(void)
 {
+	kmod_rs_delayed_closing = false;
 	kmod_rs_module_wq = alloc_workqueue("%s", KMOD_RS_SYSTEM_WQ_FLAGS, 0, THIS_MODULE->name);
 	return kmod_rs_module_wq ? 0 : -ENOMEM;
 }
 
+/* Called from Rust (kernel::workqueue). */
+bool kmod_rs_queue_delayed_work(struct workqueue_struct *wq, struct kmod_rs_delayed_work *d, unsigned long delay);
+void kmod_rs_delayed_work_fn(struct work_struct *work);
+
+bool kmod_rs_queue_delayed_work(struct workqueue_struct *wq, struct kmod_rs_delayed_work *d, unsigned long delay)
+{
+	unsigned long flags;
+	bool queued;
+
+	spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
+	if (kmod_rs_delayed_closing) {
+		queued = queue_work(wq, &d->dwork.work);
+	} else {
+		queued = queue_delayed_work(wq, &d->dwork, delay);
+		if (queued && list_empty(&d->node))
+			list_add_tail(&d->node, &kmod_rs_delayed_list);
+	}
+	spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+	return queued;
+}
+
+void kmod_rs_delayed_work_fn(struct work_struct *work)
+{
+	struct kmod_rs_delayed_work *d = container_of(to_delayed_work(work), struct kmod_rs_delayed_work, dwork);
+	work_func_t run = d->run;
+	unsigned long flags;
+
+	spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
+	/* Queued again with a delay since the workqueue took it to run: stays on the list. */
+	if (!delayed_work_pending(&d->dwork))
+		list_del_init(&d->node);
+	spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+	/* Takes the item's pointer back from the queue: `d` may be gone once it returns. */
+	run(work);
+}
+
+/*
+ * Every delay still pending ends now: each such item is queued at once on its queue (an item
+ * not pending any more is starting to run). Later delays are none either.
+ */
+static void kmod_rs_delayed_expire_all(void)
+{
+	struct kmod_rs_delayed_work *d, *next;
+	unsigned long flags;
+
+	spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
+	kmod_rs_delayed_closing = true;
+	list_for_each_entry_safe(d, next, &kmod_rs_delayed_list, node) {
+		list_del_init(&d->node);
+		/* Pending: the queue's pointer to the item is ours now, and goes back to it. */
+		if (cancel_delayed_work(&d->dwork))
+			queue_work(d->dwork.wq, &d->dwork.work);
+	}
+	spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+}
+
 void kmod_rs_module_wq_destroy(void)
 {
+	kmod_rs_delayed_expire_all();
 	destroy_workqueue(kmod_rs_module_wq);
 	kmod_rs_module_wq = NULL;
 }

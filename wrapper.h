@@ -33,6 +33,9 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+/* kernel-sys's, shared with Rust (its directory is DEP_KERNEL_INCLUDE, see build.rs). */
+#include "kmod_rs.h"
+
 /* <linux/bug.h>. Not __noreturn: the Rust caller follows it with its own `ud2`, for objtool. */
 void kmod_rs_helper_BUG(void);
 

@@ -33,6 +33,7 @@ const FUNCTIONS: &[&str] = &[
     "timer_shutdown_sync",
     "msleep",
     "queue_work_on",
+    "delayed_work_timer_fn",
     "current_work",
     "flush_work",
     "kernel_param_lock",
@@ -126,6 +127,7 @@ const TYPES: &[&str] = &[
     "spinlock",
     "timer_list",
     "work_struct",
+    "kmod_rs_delayed_work",
     "lock_class_key",
     "refcount_struct",
     "completion",
@@ -159,6 +161,7 @@ const VARS: &[&str] = &[
     "MISC_DYNAMIC_MINOR",
     "TASK_(NORMAL|RUNNING|INTERRUPTIBLE|UNINTERRUPTIBLE)",
     "WORK_CPU_UNBOUND",
+    "TIMER_IRQSAFE",
     "NUMA_NO_NODE",
     "O_NONBLOCK",
     "SEEK_(SET|CUR|END)",
@@ -272,6 +275,12 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let kernel = Kernel::locate(&out_dir).unwrap_or_else(|e| fail(e));
     println!("cargo::rerun-if-changed=headers.h");
+    println!("cargo::rerun-if-changed=kmod_rs.h");
+    // Where kmod_rs.h is, for the C helpers of dependent crates (DEP_KERNEL_INCLUDE): the types
+    // they share with Rust are defined there once.
+    let include =
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|e| fail(format!("CARGO_MANIFEST_DIR: {e}")));
+    println!("cargo::metadata=include={include}");
 
     let mut builder = bindgen_builder(&kernel).header("headers.h").parse_callbacks(Box::new(ConstHelpers));
     for f in FUNCTIONS.iter().chain(RENAMED.iter().map(|(_, old)| old)) {

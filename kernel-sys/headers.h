@@ -41,6 +41,8 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "kmod_rs.h"
+
 const gfp_t RUST_CONST_HELPER_GFP_ATOMIC = GFP_ATOMIC;
 const gfp_t RUST_CONST_HELPER_GFP_KERNEL = GFP_KERNEL;
 const gfp_t RUST_CONST_HELPER_GFP_KERNEL_ACCOUNT = GFP_KERNEL_ACCOUNT;

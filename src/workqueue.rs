@@ -120,16 +120,21 @@
 //! queued or running at unload runs to its end before the module's code goes, and none runs
 //! after. A module that never calls `system()` gets no workqueue (the link leaves it out).
 //!
+//! A delay still pending at unload ([`DelayedWork`]) ends then: the item runs at once, before
+//! the queue is destroyed, and a delay asked for during the unload is none.
+//!
 //! An item that keeps queueing itself again keeps the unload waiting, as it would in C. Items
 //! must be queued by the module's own code from before `cleanup_module` returns: a timer or
 //! thread the module leaked (`core::mem::forget`) would also run after the module is gone.
 
+mod delayed;
 mod pointer;
 mod work;
 
+pub use delayed::{DelayedWork, HasDelayedWork, RawDelayedWorkItem};
 pub use work::{HasWork, RawWorkItem, Work, WorkItem, WorkItemPointer};
 
-pub use crate::{impl_has_work, new_work};
+pub use crate::{impl_has_delayed_work, impl_has_work, new_delayed_work, new_work};
 
 use crate::alloc::{AllocError, Flags, KBox};
 use crate::bindings;
@@ -221,6 +226,33 @@ impl Queue {
         // only when it returned `true`, in which case it stays valid until the item's function
         // is called.
         unsafe { w.__enqueue(move |work| bindings::queue_work(queue, work)) }
+    }
+
+    /// Queues `w` to run once `delay` jiffies have passed (at once for 0), as
+    /// [`enqueue`](Self::enqueue) does otherwise: `Err(w)` for an `Arc` item already pending
+    /// (waiting for its delay, or queued). A delay still pending when the module unloads ends
+    /// then: the item runs before the unload completes.
+    ///
+    /// ```ignore,kernel
+    /// # use kernel::time::msecs_to_jiffies;
+    /// # use kernel::workqueue::{self, impl_has_delayed_work, new_delayed_work, DelayedWork, WorkItem};
+    /// # #[pin_data]
+    /// # struct Retry { #[pin] work: DelayedWork<Retry> }
+    /// # impl_has_delayed_work! { impl HasDelayedWork<Self> for Retry { self.work } }
+    /// # impl WorkItem for Retry { type Pointer = Pin<KBox<Retry>>; fn run(_this: Pin<KBox<Retry>>) {} }
+    /// let retry = KBox::pin_init(pin_init!(Retry { work <- new_delayed_work!() }), GFP_KERNEL)?;
+    /// workqueue::system().enqueue_delayed(retry, msecs_to_jiffies(100));
+    /// ```
+    pub fn enqueue_delayed<W, const ID: u64>(&self, w: W, delay: crate::time::Jiffies) -> W::EnqueueOutput
+    where
+        W: RawDelayedWorkItem<ID> + Send + 'static,
+    {
+        let queue = self.0.get();
+        // SAFETY: as in `enqueue`; the `work_struct` is inside a `DelayedWork`
+        // (`RawDelayedWorkItem`), which stays valid as `enqueue` says for its `work_struct`:
+        // until the item's function is called, which happens once its delay has passed or was
+        // cut short by the unload (delayed.rs).
+        unsafe { w.__enqueue(move |work| delayed::queue(queue, work, delay)) }
     }
 
     /// Runs `func` on this queue, in a work item allocated with `flags`; fails only if that

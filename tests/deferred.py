@@ -45,6 +45,10 @@ TEST_CHECKS = [
     "a type with two Work fields (ID 0 and 1) runs each field's function",
     "a work item queued from a timer callback (atomic context) runs",
     "try_spawn runs a closure on the queue",
+    "a delayed work item runs once, after its delay",
+    "an Arc delayed item queued while its delay is pending comes back as Err, the same Arc",
+    "a KBox delayed item runs once, and its run frees it",
+    "a delayed item with no delay runs at once",
     "kthread runs its closure",
     "kthread drop stops its loop and waits for it",
     "kthread closure dropped once, run or not",
@@ -168,6 +172,11 @@ def test_module_checks(results, name, guest):
                   and dropped < second_done < freed < returned, tail(log, 12))
     results.check(f"{name}: work items queued during unload all run before rmmod returns",
                   None not in (dropped, at_exit, returned) and dropped < at_exit < returned, tail(log, 12))
+    delayed = [index(lines, "deferred_test: exit: delayed item pending at unload ran"),
+               index(lines, "deferred_test: exit: self-requeueing delayed item ran 3 times")]
+    results.check(f"{name}: unloading ends the delays still pending (a minute's, and those a running item asks "
+                  "for): the items run before rmmod returns", None not in delayed + [returned]
+                  and max(delayed) < returned, tail(log, 12))
     after = lines[returned + 1:] if returned is not None else []
     quiet = guest.dmesg("deferred-test-quiet")
     results.check(f"{name}: a timer armed at unload never fires, nothing of the module runs after rmmod",
@@ -196,10 +205,10 @@ impl WorkItem{id_param} for Item {{
     fn run(_this: {pointer}) {{}}
 }}
 pub fn make() -> impl PinInit<Item> {{ pin_init!(Item {{ value: Default::default(), work <- new_work!() }}) }}
-pub fn queue(item: {queued}) {{ let _ = workqueue::system().enqueue{turbofish}(item); }}
+pub fn queue(item: {queued}) {{ let _ = workqueue::system().{method}{turbofish}(item{delay}); }}
 """
 WORK_DEFAULTS = dict(value="u32", pin="#[pin] ", id="", id_param="", field="work", pointer="Arc<Item>", queued="Arc<Item>",
-                     turbofish="")
+                     turbofish="", method="enqueue", delay="")
 WORK_CASES = [
     ("an Arc work item (the control)", {}, None),
     ("a Pin<KBox<_>> work item (the control)", dict(pointer="Pin<KBox<Item>>", queued="Pin<KBox<Item>>"), None),
@@ -222,6 +231,8 @@ WORK_CASES = [
     ("impl_has_work! naming a field that is not a Work", dict(field="value"), "E0308"),
     ("queueing with an ID the item has no Work for", dict(turbofish="::<_, 1>"),
      "E0277]: the trait bound `Item: WorkItem<1>` is not satisfied"),
+    ("queueing with a delay an item whose Work is not a DelayedWork", dict(method="enqueue_delayed", delay=", 1"),
+     "HasDelayedWork"),
 ]
 
 

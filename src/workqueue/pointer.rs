@@ -3,7 +3,7 @@
 //! reference, a box's ownership), given up by `__enqueue` and taken back by `run`, which passes it
 //! on to [`WorkItem::run`].
 
-use super::{HasWork, RawWorkItem, Work, WorkItem, WorkItemPointer};
+use super::{HasDelayedWork, HasWork, RawDelayedWorkItem, RawWorkItem, Work, WorkItem, WorkItemPointer};
 use crate::alloc::KBox;
 use crate::bindings;
 use crate::sync::Arc;
@@ -95,4 +95,17 @@ where
         // SAFETY: `work` points to the `Work` field of that `T`.
         let _ = queue_work_on(unsafe { Work::raw_get(work) });
     }
+}
+
+// SAFETY: `__enqueue` passes the `work_struct` `HasWork` gives, which `HasDelayedWork` says is
+// inside a `DelayedWork`.
+unsafe impl<T, const ID: u64> RawDelayedWorkItem<ID> for Arc<T> where
+    T: WorkItem<ID, Pointer = Self> + HasDelayedWork<T, ID>
+{
+}
+
+// SAFETY: as for `Arc<T>`.
+unsafe impl<T, const ID: u64> RawDelayedWorkItem<ID> for Pin<KBox<T>> where
+    T: WorkItem<ID, Pointer = Self> + HasDelayedWork<T, ID>
+{
 }

@@ -1,11 +1,12 @@
-//! Test module for deferred work: `Timer`, `Work` and `KThread`, exercised at load time (each
-//! check prints `ok` or `FAILED`); then a work item left running and queued again, work items
-//! queued by the module's `drop`, and a timer left armed, for the unload to wait for (the work)
-//! or cancel (the timer). With `fail_after_enqueue=1`, `init` queues a slow work item and fails:
+//! Test module for deferred work: `Timer`, `Work`, `DelayedWork` and `KThread`, exercised at load
+//! time (each check prints `ok` or `FAILED`); then a work item left running and queued again, work
+//! items queued by the module's `drop`, delayed work left pending, and a timer left armed, for the
+//! unload to wait for (the work), end the delays of (the delayed work) or cancel (the timer). With `fail_after_enqueue=1`, `init` queues a slow work item and fails:
 //! the failed load must wait for it too.
 
 #![no_std]
 
+mod delayed;
 mod thread;
 mod timer;
 mod work;
@@ -201,6 +202,7 @@ impl kernel::Module for DeferredTest {
         }
         timer::run()?;
         work::run()?;
+        delayed::run()?;
         thread::run()?;
 
         let events = Events::new()?;
@@ -212,6 +214,7 @@ impl kernel::Module for DeferredTest {
         }
         // Queued again while it runs: the unload finds it running and queued.
         let _ = workqueue::system().enqueue(slow.clone());
+        delayed::leave_for_unload()?;
         let late = new_timer!(Late, GFP_KERNEL)?;
         late.schedule(msecs_to_jiffies(1500));
         Ok(DeferredTest { late: Some(late), slow: Some(slow), events })
