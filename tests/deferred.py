@@ -49,6 +49,8 @@ TEST_CHECKS = [
     "an Arc delayed item queued while its delay is pending comes back as Err, the same Arc",
     "a KBox delayed item runs once, and its run frees it",
     "a delayed item with no delay runs at once",
+    "an ARef work item runs with the queue's reference, comes back as Err while queued, and is freed with its "
+    "last reference",
     "kthread runs its closure",
     "kthread drop stops its loop and waits for it",
     "kthread closure dropped once, run or not",

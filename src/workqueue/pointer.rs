@@ -1,13 +1,15 @@
 //! [`RawWorkItem`] and [`WorkItemPointer`] for the owning pointers a work item can be queued as:
-//! [`Arc<T>`] and `Pin<KBox<T>>`. While an item is queued, the queue holds the pointer (an `Arc`'s
-//! reference, a box's ownership), given up by `__enqueue` and taken back by `run`, which passes it
-//! on to [`WorkItem::run`].
+//! [`Arc<T>`], [`ARef<T>`] and `Pin<KBox<T>>`. While an item is queued, the queue holds the
+//! pointer (a counted reference, a box's ownership), given up by `__enqueue` and taken back by
+//! `run`, which passes it on to [`WorkItem::run`].
 
 use super::{HasDelayedWork, HasWork, RawDelayedWorkItem, RawWorkItem, Work, WorkItem, WorkItemPointer};
 use crate::alloc::KBox;
 use crate::bindings;
+use crate::sync::aref::{ARef, AlwaysRefCounted};
 use crate::sync::Arc;
 use core::pin::Pin;
+use core::ptr::NonNull;
 
 // SAFETY: the `work_struct` queued is the `Work<T, ID>` field of `T` (`HasWork<T, ID>`), which
 // only `Work::new` initialises, with `<T as WorkItem<ID>>::Pointer::run` as its function: `Arc<T>`'s
@@ -107,5 +109,55 @@ unsafe impl<T, const ID: u64> RawDelayedWorkItem<ID> for Arc<T> where
 // SAFETY: as for `Arc<T>`.
 unsafe impl<T, const ID: u64> RawDelayedWorkItem<ID> for Pin<KBox<T>> where
     T: WorkItem<ID, Pointer = Self> + HasDelayedWork<T, ID>
+{
+}
+
+// SAFETY: as for `Arc<T>`: the queued `work_struct` is the `Work<T, ID>` field of `T`, whose
+// function is `ARef<T>`'s `run`, since `T: WorkItem<ID, Pointer = Self>`.
+unsafe impl<T, const ID: u64> WorkItemPointer<ID> for ARef<T>
+where
+    T: AlwaysRefCounted + WorkItem<ID, Pointer = Self> + HasWork<T, ID>,
+{
+    unsafe extern "C" fn run(ptr: *mut bindings::work_struct) {
+        // The `work_struct` is the only field of a transparent `Work<T, ID>`.
+        let work = ptr.cast::<Work<T, ID>>();
+        // SAFETY: `__enqueue` queued the `Work` field of a `T` (the function's contract).
+        let item = unsafe { T::work_container_of(work) };
+        // SAFETY: `__enqueue` gave up the reference of an `ARef::into_raw` to this item (not
+        // null), which this one call takes back.
+        T::run(unsafe { ARef::from_raw(NonNull::new_unchecked(item)) })
+    }
+}
+
+// SAFETY: as for `Arc<T>`: the reference `into_raw` gives up keeps the object alive during the
+// call, and belongs to the queue until `run` takes it back if the closure returns `true`; on
+// `false` it is taken back here.
+unsafe impl<T, const ID: u64> RawWorkItem<ID> for ARef<T>
+where
+    T: AlwaysRefCounted + WorkItem<ID, Pointer = Self> + HasWork<T, ID>,
+{
+    type EnqueueOutput = Result<(), Self>;
+
+    unsafe fn __enqueue<F>(self, queue_work_on: F) -> Self::EnqueueOutput
+    where
+        F: FnOnce(*mut bindings::work_struct) -> bool,
+    {
+        let item = ARef::into_raw(self);
+        // SAFETY: `item` points to a live `T`.
+        let work = unsafe { T::raw_get_work(item.as_ptr()) };
+        // SAFETY: `work` points to the `Work` field of that `T`.
+        if queue_work_on(unsafe { Work::raw_get(work) }) {
+            Ok(())
+        } else {
+            // SAFETY: the queue did not take the reference `into_raw` gave up: it is given back
+            // here, once.
+            Err(unsafe { ARef::from_raw(item) })
+        }
+    }
+}
+
+// SAFETY: as for `Arc<T>`.
+unsafe impl<T, const ID: u64> RawDelayedWorkItem<ID> for ARef<T> where
+    T: AlwaysRefCounted + WorkItem<ID, Pointer = Self> + HasDelayedWork<T, ID>
 {
 }

@@ -6,6 +6,7 @@
 
 #![no_std]
 
+mod aref_work;
 mod delayed;
 mod thread;
 mod timer;
@@ -203,6 +204,7 @@ impl kernel::Module for DeferredTest {
         timer::run()?;
         work::run()?;
         delayed::run()?;
+        aref_work::run()?;
         thread::run()?;
 
         let events = Events::new()?;
