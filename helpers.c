@@ -473,6 +473,53 @@ const char *kmod_rs_helper_dev_name(const struct device *dev)
 
 #endif /* RUST_HELPERS_DEVICE */
 
+#ifdef RUST_HELPERS_PAGE
+
+struct page *kmod_rs_helper_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return alloc_pages(gfp, order);
+}
+
+void *kmod_rs_helper_kmap_local_page(struct page *page)
+{
+	return kmap_local_page(page);
+}
+
+void kmod_rs_helper_kunmap_local(const void *addr)
+{
+	kunmap_local(addr);
+}
+
+int kmod_rs_helper_page_to_nid(const struct page *page)
+{
+	return page_to_nid(page);
+}
+
+#endif /* RUST_HELPERS_PAGE */
+
+#ifdef RUST_HELPERS_MM
+
+/* Before 6.3 (no vm_flags_set()/vm_flags_clear()), the flags were written directly. */
+void kmod_rs_helper_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+void kmod_rs_helper_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+#endif /* RUST_HELPERS_MM */
+
 #ifdef RUST_HELPERS_DEBUGFS
 
 struct dentry *kmod_rs_helper_debugfs_create_file(const char *name, umode_t mode, struct dentry *parent,

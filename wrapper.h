@@ -14,7 +14,9 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/irqflags.h>
+#include <linux/highmem.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
@@ -111,6 +113,14 @@ void kmod_rs_helper_local_interrupt_enable(void);
 void kmod_rs_helper_might_sleep(void);
 
 const char *kmod_rs_helper_dev_name(const struct device *dev);
+
+/* <linux/gfp.h> (alloc_pages() is a macro from 6.10), <linux/highmem.h>, <linux/mm.h> */
+struct page *kmod_rs_helper_alloc_pages(gfp_t gfp, unsigned int order);
+void *kmod_rs_helper_kmap_local_page(struct page *page);
+void kmod_rs_helper_kunmap_local(const void *addr);
+int kmod_rs_helper_page_to_nid(const struct page *page);
+void kmod_rs_helper_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags);
+void kmod_rs_helper_vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags);
 
 /* <linux/debugfs.h>: a function before 6.14, a _Generic macro over the kinds of operations since. */
 struct dentry *kmod_rs_helper_debugfs_create_file(const char *name, umode_t mode, struct dentry *parent,

@@ -76,6 +76,8 @@ const FUNCTIONS: &[&str] = &[
     "debugfs_remove",
     "seq_printf",
     "vfree",
+    "__free_pages",
+    "vm_insert_page",
     "kvfree",
     "schedule_timeout",
     "complete_all",
@@ -145,6 +147,7 @@ const TYPES: &[&str] = &[
     "work_func_t",
     "u64",
     "umode_t",
+    "vm_flags_t",
 ];
 const VARS: &[&str] = &[
     "E[A-Z0-9_]+",
@@ -218,6 +221,7 @@ const LAYOUTS: &[TypeLayout<'_>] = &[
             "open",
             "release",
             "show_fdinfo",
+            "mmap",
         ],
     ),
     ("struct miscdevice", &["minor", "name", "fops", "this_device", "mode"]),

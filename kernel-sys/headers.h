@@ -20,6 +20,7 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -78,3 +79,22 @@ const __poll_t RUST_CONST_HELPER_EPOLLHUP = EPOLLHUP;
 /* Where a sequence file keeps the pointer single_open() was given (kernel::debugfs reads it in a
  * type kept opaque). */
 const size_t RUST_CONST_HELPER_SEQ_FILE_PRIVATE_OFFSET = offsetof(struct seq_file, private);
+/* The flags of a memory mapping (kernel::mm::virt): bit macros bindgen cannot evaluate from 6.18. */
+const vm_flags_t RUST_CONST_HELPER_VM_READ = VM_READ;
+const vm_flags_t RUST_CONST_HELPER_VM_WRITE = VM_WRITE;
+const vm_flags_t RUST_CONST_HELPER_VM_EXEC = VM_EXEC;
+const vm_flags_t RUST_CONST_HELPER_VM_SHARED = VM_SHARED;
+const vm_flags_t RUST_CONST_HELPER_VM_MAYREAD = VM_MAYREAD;
+const vm_flags_t RUST_CONST_HELPER_VM_MAYWRITE = VM_MAYWRITE;
+const vm_flags_t RUST_CONST_HELPER_VM_MAYEXEC = VM_MAYEXEC;
+const vm_flags_t RUST_CONST_HELPER_VM_MAYSHARE = VM_MAYSHARE;
+const vm_flags_t RUST_CONST_HELPER_VM_PFNMAP = VM_PFNMAP;
+const vm_flags_t RUST_CONST_HELPER_VM_IO = VM_IO;
+const vm_flags_t RUST_CONST_HELPER_VM_DONTCOPY = VM_DONTCOPY;
+const vm_flags_t RUST_CONST_HELPER_VM_DONTEXPAND = VM_DONTEXPAND;
+const vm_flags_t RUST_CONST_HELPER_VM_DONTDUMP = VM_DONTDUMP;
+const vm_flags_t RUST_CONST_HELPER_VM_MIXEDMAP = VM_MIXEDMAP;
+/* Where a mapping's range and flags are, in a type kept opaque (its layout varies widely). */
+const size_t RUST_CONST_HELPER_VMA_START_OFFSET = offsetof(struct vm_area_struct, vm_start);
+const size_t RUST_CONST_HELPER_VMA_END_OFFSET = offsetof(struct vm_area_struct, vm_end);
+const size_t RUST_CONST_HELPER_VMA_FLAGS_OFFSET = offsetof(struct vm_area_struct, vm_flags);

@@ -55,6 +55,7 @@ pub mod iov;
 pub mod kthread;
 pub mod kunit;
 pub mod miscdevice;
+pub mod mm;
 pub mod module;
 pub mod module_param;
 pub mod page;

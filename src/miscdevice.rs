@@ -80,6 +80,7 @@ pub use registration::{MiscDeviceOptions, MiscDeviceRegistration, MiscDeviceShar
 use crate::error::{code::*, Result};
 use crate::fs::{File, Kiocb, SeekFrom};
 use crate::iov::{IovIterDest, IovIterSource};
+use crate::mm::virt::VmaNew;
 use crate::poll::{PollMask, PollTable};
 use crate::seq_file::SeqFile;
 use crate::types::ForeignOwnable;
@@ -413,4 +414,32 @@ pub trait MiscDevice: Sized {
     /// # }
     /// ```
     fn show_fdinfo(_device: Borrowed<'_, Self>, _m: &SeqFile, _file: &File) {}
+
+    /// Sets up a mapping of the device into the caller's memory (`mmap()`): flags on `vma`, and
+    /// pages inserted into it. `ENODEV` when not implemented.
+    ///
+    /// ```ignore,kernel,no_run
+    /// # use kernel::fs::File;
+    /// # use kernel::miscdevice::{MiscDevice, MiscDeviceRegistration};
+    /// # use kernel::mm::virt::VmaNew;
+    /// # use kernel::page::Page;
+    /// # struct Shared { page: Page }
+    /// # #[vtable]
+    /// # impl MiscDevice for Shared {
+    /// #     type Ptr = Pin<KBox<Self>>;
+    /// #     fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+    /// #         Ok(KBox::pin(Shared { page: Page::alloc_page(GFP_KERNEL | __GFP_ZERO)? }, GFP_KERNEL)?)
+    /// #     }
+    /// fn mmap(this: Pin<&Self>, _file: &File, vma: &VmaNew) -> Result {
+    ///     if vma.end() - vma.start() != kernel::page::PAGE_SIZE {
+    ///         return Err(EINVAL);
+    ///     }
+    ///     vma.set_dontexpand();
+    ///     vma.set_mixedmap().vm_insert_page(vma.start(), &this.page)
+    /// }
+    /// # }
+    /// ```
+    fn mmap(_device: Borrowed<'_, Self>, _file: &File, _vma: &VmaNew) -> Result {
+        Err(ENODEV)
+    }
 }

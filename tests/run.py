@@ -41,6 +41,7 @@ import hardening
 import kernel_rust
 import kunit
 import misc
+import mmap_pages
 import params
 import safe_api
 import shipping
@@ -51,8 +52,8 @@ import codegen
 
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug",
            "6.1-arm64", "6.12-arm64", "7.2-arm64"]
-SUITES = [foundation, toolchains, safe_api, params, misc, deferred, debugfs, kunit, doctests, kernel_rust, upstream_samples,
-          shipping, dkms, hardening, bench_smoke]
+SUITES = [foundation, toolchains, safe_api, params, misc, mmap_pages, deferred, debugfs, kunit, doctests, kernel_rust,
+          upstream_samples, shipping, dkms, hardening, bench_smoke]
 
 
 def hooks(name):

@@ -6,6 +6,7 @@ use crate::bindings;
 use crate::error::{code::*, Result};
 use crate::fs::{File, Kiocb, SeekFrom};
 use crate::iov::{IovIterDest, IovIterSource};
+use crate::mm::virt::VmaNew;
 use crate::module::THIS_MODULE_PTR;
 use crate::poll::PollTable;
 use crate::seq_file::SeqFile;
@@ -49,6 +50,7 @@ impl<T: MiscDevice> Table<T> {
         },
         poll: if T::HAS_POLL { Some(poll::<T>) } else { None },
         show_fdinfo: if T::HAS_SHOW_FDINFO { Some(show_fdinfo::<T>) } else { None },
+        mmap: if T::HAS_MMAP { Some(mmap::<T>) } else { None },
         // SAFETY: all zeroes is a valid `file_operations` (null pointers, no callbacks); it also
         // covers the fields that other kernel versions have.
         ..unsafe { core::mem::zeroed() }
@@ -244,4 +246,21 @@ unsafe extern "C" fn show_fdinfo<T: MiscDevice>(
     // SAFETY: the `seq_file` being filled for this call, by this thread only.
     let m = unsafe { SeqFile::from_raw(seq_file) };
     T::show_fdinfo(device, m, file);
+}
+
+/// # Safety
+///
+/// Called by the kernel as `mmap` of an open file of `T`, with `vma` the mapping being set up.
+unsafe extern "C" fn mmap<T: MiscDevice>(
+    file: *mut bindings::file,
+    vma: *mut bindings::vm_area_struct,
+) -> c_int {
+    // SAFETY: an operation on an open file of `T`.
+    let (device, file) = unsafe { borrow::<T>(file) };
+    // SAFETY: the mapping this `mmap` sets up, borrowed for this call only.
+    let vma = unsafe { VmaNew::from_raw(vma) };
+    match T::mmap(device, file, vma) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
 }

@@ -1,0 +1,25 @@
+"""kernel::mm::virt and kernel::page through a misc device's `mmap`: the test module mmap_test
+maps a page per open file, and tests/guest/mmap_test.c checks what a process sees."""
+
+from harness import guest_program
+
+MODULES = ["tests/modules/mmap_test"]
+
+
+def guest_steps(guest, modules, kernel):
+    if "mmap_test" in modules:
+        guest.add(guest_program("mmap_test", arch=kernel.arch))
+        guest.step("mmap", "insmod /mmap_test.ko && /mmap_test; echo \"program status $?\"; "
+                           "rmmod mmap_test; echo \"rmmod status $?\"")
+
+
+def guest_checks(results, kernel, guest):
+    out = guest.output("mmap")
+    lines = [l.strip() for l in out.splitlines()]
+    expected = ["mapped: rust_mmap_test page of open 1", "rest zero: yes",
+                "writable mapping: Invalid argument", "two pages: Invalid argument",
+                "mprotect writable: Permission denied", "after close: rust_mmap_test page of open 1",
+                "second file: rust_mmap_test page of open 2", "program status 0", "rmmod status 0"]
+    results.check(f"{kernel.name}: a misc device's mmap maps its page read-only into the process, refuses write "
+                  "access and a wrong size, and the page outlives its file while mapped",
+                  lines == expected, out)
