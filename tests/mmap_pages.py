@@ -1,7 +1,7 @@
 """kernel::mm::virt and kernel::page through a misc device's `mmap`: the test module mmap_test
 maps a page per open file, and tests/guest/mmap_test.c checks what a process sees."""
 
-from harness import guest_program
+from harness import compile_checks, guest_program
 
 MODULES = ["tests/modules/mmap_test"]
 
@@ -23,3 +23,28 @@ def guest_checks(results, kernel, guest):
     results.check(f"{kernel.name}: a misc device's mmap maps its page read-only into the process, refuses write "
                   "access and a wrong size, and the page outlives its file while mapped",
                   lines == expected, out)
+
+
+# What the mapping types refuse: inserting a page before the mapping has VM_MIXEDMAP, and
+# keeping a mapping past the `mmap` call that lent it.
+CRATE = """#![no_std]
+use kernel::mm::virt::{{VmaMixedMap, VmaNew}};
+use kernel::page::Page;
+{items}
+"""
+CASES = [
+    ("inserting a page into a mapping set to VM_MIXEDMAP (the control)",
+     "pub fn map(vma: &VmaNew, page: &Page) -> kernel::error::Result "
+     "{ vma.set_mixedmap().vm_insert_page(vma.start(), page) }", None),
+    ("inserting a page before VM_MIXEDMAP is set",
+     "pub fn map(vma: &VmaNew, page: &Page) -> kernel::error::Result { vma.vm_insert_page(vma.start(), page) }",
+     "E0599"),
+    ("keeping a mapping past the call that lent it",
+     "pub fn keep(vma: &VmaNew, slot: &mut Option<&'static VmaMixedMap>) { *slot = Some(vma.set_mixedmap()); }",
+     "lifetime"),
+]
+
+
+def host_checks(results, toolchain, kernel):
+    compile_checks(results, toolchain, kernel, "the mapping API",
+                   [(what, CRATE.format(items=items), error) for what, items, error in CASES])
