@@ -282,7 +282,8 @@ struct workqueue_struct *kmod_rs_module_wq;
  * item off as its work function starts, happen under the lock, so an item whose delay is pending
  * is always on the list. From the unload on (`closing`), a delay asked for is no delay.
  */
-static DEFINE_SPINLOCK(kmod_rs_delayed_lock);
+/* Raw, as the workqueue's own locks: queueing stays possible from hard interrupts on PREEMPT_RT. */
+static DEFINE_RAW_SPINLOCK(kmod_rs_delayed_lock);
 static LIST_HEAD(kmod_rs_delayed_list);
 static bool kmod_rs_delayed_closing;
 
@@ -320,7 +321,7 @@ bool kmod_rs_queue_delayed_work(struct workqueue_struct *wq, struct kmod_rs_dela
 	unsigned long flags;
 	bool queued;
 
-	spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
+	raw_spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
 	if (kmod_rs_delayed_closing) {
 		queued = queue_work(wq, &d->dwork.work);
 	} else {
@@ -328,7 +329,7 @@ bool kmod_rs_queue_delayed_work(struct workqueue_struct *wq, struct kmod_rs_dela
 		if (queued && list_empty(&d->node))
 			list_add_tail(&d->node, &kmod_rs_delayed_list);
 	}
-	spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+	raw_spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
 	return queued;
 }
 
@@ -338,11 +339,11 @@ void kmod_rs_delayed_work_fn(struct work_struct *work)
 	work_func_t run = d->run;
 	unsigned long flags;
 
-	spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
+	raw_spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
 	/* Queued again with a delay since the workqueue took it to run: stays on the list. */
 	if (!delayed_work_pending(&d->dwork))
 		list_del_init(&d->node);
-	spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+	raw_spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
 	/* Takes the item's pointer back from the queue: `d` may be gone once it returns. */
 	run(work);
 }
@@ -356,7 +357,7 @@ static void kmod_rs_delayed_expire_all(void)
 	struct kmod_rs_delayed_work *d, *next;
 	unsigned long flags;
 
-	spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
+	raw_spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
 	kmod_rs_delayed_closing = true;
 	list_for_each_entry_safe(d, next, &kmod_rs_delayed_list, node) {
 		list_del_init(&d->node);
@@ -364,7 +365,7 @@ static void kmod_rs_delayed_expire_all(void)
 		if (cancel_delayed_work(&d->dwork))
 			queue_work(d->dwork.wq, &d->dwork.work);
 	}
-	spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+	raw_spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
 }
 
 void kmod_rs_module_wq_destroy(void)
