@@ -58,6 +58,10 @@ pub use pinned_init::{
     MaybeZeroable, PinInit, PinnedDrop, Zeroable,
 };
 
+mod scope;
+
+pub use scope::{init_scope, pin_init_scope};
+
 /// The library itself, for the macros of this crate.
 #[doc(hidden)]
 pub use pinned_init as __library;

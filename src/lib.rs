@@ -84,6 +84,9 @@ pub use module::{InPlaceModule, Module, ThisModule};
 // take precedence over the glob.
 #[doc(hidden)]
 pub use pinned_init::*;
+// Upstream's library has these; the release on crates.io does not yet.
+#[doc(hidden)]
+pub use init::{init_scope, pin_init_scope};
 
 /// The release of the kernel this module was built for (`UTS_RELEASE`), e.g. `6.1.0-56-amd64`.
 ///
