@@ -276,11 +276,12 @@ bool kmod_rs_helper_queue_work(struct workqueue_struct *wq, struct work_struct *
 struct workqueue_struct *kmod_rs_module_wq;
 
 /*
- * Delayed work (kernel::workqueue::DelayedWork) whose delay may still be pending is on this list,
- * so that the unload can cut it short: a timer left pending would queue the item on a destroyed
- * queue, after the module is gone. Queueing with a delay and adding to the list, and taking an
- * item off as its work function starts, happen under the lock, so an item whose delay is pending
- * is always on the list. From the unload on (`closing`), a delay asked for is no delay.
+ * Delayed work (kernel::workqueue::DelayedWork) queued and not yet started is on this list, so
+ * that the unload can cancel it: a timer left pending would queue the item on a destroyed queue,
+ * after the module is gone. Queueing with a delay and adding to the list, and taking an item off
+ * as its work function starts, happen under the lock, so an item whose delay is pending is always
+ * on the list. From the unload on (`closing`), queueing with a delay fails, so an item that queues
+ * itself again periodically stops there.
  */
 /* Raw, as the workqueue's own locks: queueing stays possible from hard interrupts on PREEMPT_RT. */
 static DEFINE_RAW_SPINLOCK(kmod_rs_delayed_lock);
@@ -322,13 +323,9 @@ bool kmod_rs_queue_delayed_work(struct workqueue_struct *wq, struct kmod_rs_dela
 	bool queued;
 
 	raw_spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
-	if (kmod_rs_delayed_closing) {
-		queued = queue_work(wq, &d->dwork.work);
-	} else {
-		queued = queue_delayed_work(wq, &d->dwork, delay);
-		if (queued && list_empty(&d->node))
-			list_add_tail(&d->node, &kmod_rs_delayed_list);
-	}
+	queued = !kmod_rs_delayed_closing && queue_delayed_work(wq, &d->dwork, delay);
+	if (queued && list_empty(&d->node))
+		list_add_tail(&d->node, &kmod_rs_delayed_list);
 	raw_spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
 	return queued;
 }
@@ -349,28 +346,33 @@ void kmod_rs_delayed_work_fn(struct work_struct *work)
 }
 
 /*
- * Every delay still pending ends now: each such item is queued at once on its queue (an item
- * not pending any more is starting to run). Later delays are none either.
+ * Cancels every delayed item not started yet, dropping the queue's pointer to it unrun, and
+ * refuses delays from now on. An item not pending any more is starting to run: it keeps its
+ * pointer, and its queue's destruction waits for it.
  */
-static void kmod_rs_delayed_expire_all(void)
+static void kmod_rs_delayed_cancel_all(void)
 {
-	struct kmod_rs_delayed_work *d, *next;
+	struct kmod_rs_delayed_work *d;
 	unsigned long flags;
+	bool cancelled;
 
 	raw_spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
 	kmod_rs_delayed_closing = true;
-	list_for_each_entry_safe(d, next, &kmod_rs_delayed_list, node) {
+	while ((d = list_first_entry_or_null(&kmod_rs_delayed_list, struct kmod_rs_delayed_work, node))) {
 		list_del_init(&d->node);
-		/* Pending: the queue's pointer to the item is ours now, and goes back to it. */
-		if (cancel_delayed_work(&d->dwork))
-			queue_work(d->dwork.wq, &d->dwork.work);
+		cancelled = cancel_delayed_work(&d->dwork);
+		raw_spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
+		/* The pointer is ours now; dropping it may sleep (the item's destructor). */
+		if (cancelled)
+			d->drop(&d->dwork.work);
+		raw_spin_lock_irqsave(&kmod_rs_delayed_lock, flags);
 	}
 	raw_spin_unlock_irqrestore(&kmod_rs_delayed_lock, flags);
 }
 
 void kmod_rs_module_wq_destroy(void)
 {
-	kmod_rs_delayed_expire_all();
+	kmod_rs_delayed_cancel_all();
 	destroy_workqueue(kmod_rs_module_wq);
 	kmod_rs_module_wq = NULL;
 }

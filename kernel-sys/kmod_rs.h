@@ -11,14 +11,16 @@
 
 /*
  * A delayed work item of kernel::workqueue::DelayedWork. Its work function is
- * kmod_rs_delayed_work_fn(), which takes it off the module's list of armed delayed work, then
- * calls `run` (the Rust function of the item's pointer type).
+ * kmod_rs_delayed_work_fn(), which takes it off the module's list of delayed work, then calls
+ * `run` (the Rust function of the item's pointer type); the unload cancels the items still on
+ * the list, and `drop` gives up the queue's pointer to such an item without running it.
  */
 struct kmod_rs_delayed_work {
 	struct delayed_work dwork;
-	/* On the module's list while its delay may be pending (empty otherwise). */
+	/* On the module's list from its queueing until its work function starts (empty otherwise). */
 	struct list_head node;
 	work_func_t run;
+	work_func_t drop;
 };
 
 #endif /* KMOD_RS_H */

@@ -120,8 +120,10 @@
 //! queued or running at unload runs to its end before the module's code goes, and none runs
 //! after. A module that never calls `system()` gets no workqueue (the link leaves it out).
 //!
-//! A delay still pending at unload ([`DelayedWork`]) ends then: the item runs at once, before
-//! the queue is destroyed, and a delay asked for during the unload is none.
+//! Delayed work ([`DelayedWork`]) not started by the unload is cancelled then: its pointer is
+//! dropped without `run`, and queueing with a delay fails from then on (`Err`; a box is dropped),
+//! so that an item queueing itself again periodically stops, as C modules stop theirs with
+//! `cancel_delayed_work_sync()` at exit.
 //!
 //! An item that keeps queueing itself again keeps the unload waiting, as it would in C. Items
 //! must be queued by the module's own code from before `cleanup_module` returns: a timer or
@@ -230,8 +232,9 @@ impl Queue {
 
     /// Queues `w` to run once `delay` jiffies have passed (at once for 0), as
     /// [`enqueue`](Self::enqueue) does otherwise: `Err(w)` for an `Arc` item already pending
-    /// (waiting for its delay, or queued). A delay still pending when the module unloads ends
-    /// then: the item runs before the unload completes.
+    /// (waiting for its delay, or queued). An item not started when the module unloads is
+    /// cancelled (its pointer dropped without `run`), and from then on this fails (`Err(w)`; a
+    /// box is dropped).
     ///
     /// ```ignore,kernel
     /// # use kernel::time::msecs_to_jiffies;
@@ -250,8 +253,8 @@ impl Queue {
         let queue = self.0.get();
         // SAFETY: as in `enqueue`; the `work_struct` is inside a `DelayedWork`
         // (`RawDelayedWorkItem`), which stays valid as `enqueue` says for its `work_struct`:
-        // until the item's function is called, which happens once its delay has passed or was
-        // cut short by the unload (delayed.rs).
+        // until the item's function is called once its delay has passed, or until the unload
+        // cancels it and takes the pointer back (delayed.rs).
         unsafe { w.__enqueue(move |work| delayed::queue(queue, work, delay)) }
     }
 

@@ -2,10 +2,10 @@
 //! ([`Queue::enqueue_delayed`](super::Queue::enqueue_delayed)), and
 //! [`impl_has_delayed_work!`](crate::impl_has_delayed_work).
 //!
-//! The delay is a timer of the kernel's (`struct delayed_work`). While it is pending the item is
-//! on a list of the module's (helpers.c), so that unloading can end the delay: every delay still
-//! pending at unload, or asked for from then on, ends at once, and the item runs before the
-//! module's queue is destroyed, as work queued without a delay does (see the
+//! The delay is a timer of the kernel's (`struct delayed_work`). From its queueing until it
+//! starts, the item is on a list of the module's (helpers.c), so that the unload can cancel it:
+//! an item not started by then never runs (its pointer is dropped), and queueing with a delay
+//! fails from then on, so that an item that queues itself again periodically stops (see the
 //! [module's documentation](super#unloading)).
 
 use super::{HasWork, RawWorkItem, Work, WorkItem};
@@ -49,8 +49,9 @@ unsafe extern "C" {
 ///
 ///     fn run(this: Arc<Poll>) {
 ///         pr_info!("polled\n");
-///         // Again in a second: the queue keeps a reference meanwhile.
-///         let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(1000));
+///         // A periodic item queues itself again here, until the unload stops it:
+///         // `let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(1000));`
+///         drop(this);
 ///     }
 /// }
 ///
@@ -86,6 +87,7 @@ impl<T: ?Sized, const ID: u64> DelayedWork<T, ID> {
     ) -> impl PinInit<Self>
     where
         T: WorkItem<ID>,
+        T::Pointer: RawDelayedWorkItem<ID>,
     {
         // INVARIANT: initialised below as the invariant says; pinned.
         crate::pin_init!(Self {
@@ -117,6 +119,7 @@ impl<T: ?Sized, const ID: u64> DelayedWork<T, ID> {
                     (*node).next = node;
                     (*node).prev = node;
                     (*slot).run = Some(<T::Pointer as super::WorkItemPointer<ID>>::run);
+                    (*slot).drop = Some(<T::Pointer as RawDelayedWorkItem<ID>>::__drop_unrun);
                 }
             }),
             _inner: PhantomData,
@@ -178,12 +181,23 @@ pub(super) unsafe fn queue(
 pub unsafe trait HasDelayedWork<T, const ID: u64 = 0>: HasWork<T, ID> {}
 
 /// Owning pointers a delayed work item is queued as ([`Arc`](crate::sync::Arc),
-/// `Pin<KBox<T>>`).
+/// [`ARef`](crate::sync::aref::ARef), `Pin<KBox<T>>`).
 ///
 /// # Safety
 ///
-/// The `work_struct` `__enqueue` passes is one inside a [`DelayedWork`].
-pub unsafe trait RawDelayedWorkItem<const ID: u64>: RawWorkItem<ID> {}
+/// The `work_struct` `__enqueue` passes is one inside a [`DelayedWork`], and `__drop_unrun`
+/// drops the pointer `__enqueue` gave up for it.
+pub unsafe trait RawDelayedWorkItem<const ID: u64>: RawWorkItem<ID> {
+    /// Drops the pointer a cancelled queueing of the item whose `work_struct` is `ptr` held,
+    /// without running the item (at unload, see the module's documentation).
+    ///
+    /// # Safety
+    ///
+    /// `ptr` is the `work_struct` of an item `__enqueue` queued, whose queueing was cancelled:
+    /// its pointer is the caller's, and is taken back once.
+    #[doc(hidden)]
+    unsafe extern "C" fn __drop_unrun(ptr: *mut bindings::work_struct);
+}
 
 /// Implements [`HasDelayedWork`] and [`HasWork`] for a type with a [`DelayedWork`] field.
 ///

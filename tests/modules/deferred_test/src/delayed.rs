@@ -1,7 +1,8 @@
 //! Delayed work checks: an item runs once its delay has passed, not before; queued again while
 //! its delay is pending, an `Arc` item comes back; a `KBox` item runs once and is freed; a delay
-//! of 0 runs at once. And two items left for the unload: one with a long delay pending, one that
-//! queues itself again with a long delay from its run; the unload must run both at once.
+//! of 0 runs at once. And two items left for the unload: one with a minute's delay pending, which
+//! the unload must cancel (drop unrun), and one that queues itself again every 10 ms, which it
+//! must stop.
 
 use crate::{check, wait_for, Events};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -109,8 +110,8 @@ fn no_delay() -> Result {
     Ok(())
 }
 
-/// Left pending at unload with a delay far longer than the test.
-#[pin_data]
+/// Left pending at unload with a delay far longer than the test: cancelled, never run.
+#[pin_data(PinnedDrop)]
 struct AtUnload {
     #[pin]
     work: DelayedWork<AtUnload>,
@@ -124,43 +125,53 @@ impl WorkItem for AtUnload {
     type Pointer = Pin<KBox<AtUnload>>;
 
     fn run(_this: Pin<KBox<AtUnload>>) {
-        pr_info!("exit: delayed item pending at unload ran\n");
+        pr_err!("delayed item pending at unload ran\n");
     }
 }
 
-/// How often `Rearm` runs before it stops queueing itself.
-const REARMS: u32 = 3;
-static REARM_RUNS: AtomicU32 = AtomicU32::new(0);
+#[pinned_drop]
+impl PinnedDrop for AtUnload {
+    fn drop(self: Pin<&mut Self>) {
+        pr_info!("exit: delayed item pending at unload dropped, never run\n");
+    }
+}
 
-/// Queues itself again with a long delay from its run, `REARMS` times in all.
-#[pin_data]
-struct Rearm {
+static PERIODIC_RUNS: AtomicU32 = AtomicU32::new(0);
+
+/// Queues itself again every 10 ms, for ever: the unload stops it.
+#[pin_data(PinnedDrop)]
+struct Periodic {
     #[pin]
-    work: DelayedWork<Rearm>,
+    work: DelayedWork<Periodic>,
 }
 
 impl_has_delayed_work! {
-    impl HasDelayedWork<Self> for Rearm { self.work }
+    impl HasDelayedWork<Self> for Periodic { self.work }
 }
 
-impl WorkItem for Rearm {
-    type Pointer = Arc<Rearm>;
+impl WorkItem for Periodic {
+    type Pointer = Arc<Periodic>;
 
-    fn run(this: Arc<Rearm>) {
-        let runs = REARM_RUNS.fetch_add(1, Ordering::Relaxed) + 1;
-        if runs < REARMS {
-            let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(60_000));
-        } else {
-            pr_info!("exit: self-requeueing delayed item ran {runs} times\n");
-        }
+    fn run(this: Arc<Periodic>) {
+        PERIODIC_RUNS.fetch_add(1, Ordering::Relaxed);
+        // Fails once the unload has begun: the reference comes back and is dropped.
+        let _ = workqueue::system().enqueue_delayed(this, msecs_to_jiffies(10));
     }
 }
 
-/// Arms both: a minute's delay, which only the unload can cut short.
+#[pinned_drop]
+impl PinnedDrop for Periodic {
+    fn drop(self: Pin<&mut Self>) {
+        let runs = PERIODIC_RUNS.load(Ordering::Relaxed);
+        pr_info!("exit: periodic delayed item dropped, ran: {}\n", runs > 0);
+    }
+}
+
+/// Arms both: a minute's delay, which the unload cancels, and a periodic item it stops.
 pub(crate) fn leave_for_unload() -> Result {
     let pending = KBox::pin_init(pin_init!(AtUnload { work <- new_delayed_work!() }), GFP_KERNEL)?;
     workqueue::system().enqueue_delayed(pending, msecs_to_jiffies(60_000));
-    let rearm = Arc::pin_init(pin_init!(Rearm { work <- new_delayed_work!() }), GFP_KERNEL)?;
-    let _ = workqueue::system().enqueue_delayed(rearm, msecs_to_jiffies(60_000));
+    let periodic = Arc::pin_init(pin_init!(Periodic { work <- new_delayed_work!() }), GFP_KERNEL)?;
+    let _ = workqueue::system().enqueue_delayed(periodic, msecs_to_jiffies(10));
     Ok(())
 }
