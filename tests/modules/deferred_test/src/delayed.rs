@@ -173,5 +173,9 @@ pub(crate) fn leave_for_unload() -> Result {
     workqueue::system().enqueue_delayed(pending, msecs_to_jiffies(60_000));
     let periodic = Arc::pin_init(pin_init!(Periodic { work <- new_delayed_work!() }), GFP_KERNEL)?;
     let _ = workqueue::system().enqueue_delayed(periodic, msecs_to_jiffies(10));
+    // Running periodically by the time the module is unloaded.
+    if !crate::wait_for(1000, || PERIODIC_RUNS.load(Ordering::Relaxed) >= 2) {
+        pr_err!("periodic delayed item did not run\n");
+    }
     Ok(())
 }
