@@ -99,24 +99,6 @@ impl<T: BinaryWriter> BinaryWriter for Mutex<T> {
     }
 }
 
-impl<T: ?Sized + BinaryWriter> BinaryWriter for KBox<T> {
-    fn write_to_slice(&self, writer: &mut UserSliceWriter, offset: &mut Offset) -> Result<usize> {
-        (**self).write_to_slice(writer, offset)
-    }
-}
-
-impl<T: ?Sized + BinaryWriter> BinaryWriter for Pin<KBox<T>> {
-    fn write_to_slice(&self, writer: &mut UserSliceWriter, offset: &mut Offset) -> Result<usize> {
-        (**self).write_to_slice(writer, offset)
-    }
-}
-
-impl<T: ?Sized + BinaryWriter> BinaryWriter for Arc<T> {
-    fn write_to_slice(&self, writer: &mut UserSliceWriter, offset: &mut Offset) -> Result<usize> {
-        (**self).write_to_slice(writer, offset)
-    }
-}
-
 impl<T: AsBytes, A: Allocator> BinaryWriter for Vec<T, A> {
     fn write_to_slice(&self, writer: &mut UserSliceWriter, offset: &mut Offset) -> Result<usize> {
         let elements = self.as_slice();
@@ -175,20 +157,20 @@ impl<T: BinaryReaderMut + Unpin> BinaryReader for Mutex<T> {
     }
 }
 
-impl<T: ?Sized + BinaryReader> BinaryReader for KBox<T> {
-    fn read_from_slice(&self, reader: &mut UserSliceReader, offset: &mut Offset) -> Result<usize> {
-        (**self).read_from_slice(reader, offset)
-    }
+/// Implements a binary trait for the pointers a file's data may be behind (`KBox`, a pinned
+/// one, `Arc`), by calling it on what they point to.
+macro_rules! through_pointers {
+    ($trait:ident, $method:ident, $io:ty) => {
+        through_pointers!($trait, $method, $io, KBox<T>, Pin<KBox<T>>, Arc<T>);
+    };
+    ($trait:ident, $method:ident, $io:ty, $($pointer:ty),*) => {$(
+        impl<T: ?Sized + $trait> $trait for $pointer {
+            fn $method(&self, io: &mut $io, offset: &mut Offset) -> Result<usize> {
+                (**self).$method(io, offset)
+            }
+        }
+    )*};
 }
 
-impl<T: ?Sized + BinaryReader> BinaryReader for Pin<KBox<T>> {
-    fn read_from_slice(&self, reader: &mut UserSliceReader, offset: &mut Offset) -> Result<usize> {
-        (**self).read_from_slice(reader, offset)
-    }
-}
-
-impl<T: ?Sized + BinaryReader> BinaryReader for Arc<T> {
-    fn read_from_slice(&self, reader: &mut UserSliceReader, offset: &mut Offset) -> Result<usize> {
-        (**self).read_from_slice(reader, offset)
-    }
-}
+through_pointers!(BinaryWriter, write_to_slice, UserSliceWriter);
+through_pointers!(BinaryReader, read_from_slice, UserSliceReader);
