@@ -125,7 +125,12 @@ def host_checks(results, toolchain, kernel):
     present = sorted({n for n in names if n not in PRELUDE_ABSENT})
     crate = "#![no_std]\n#![allow(unused_imports)]\n"
     crate += f"use kernel::prelude::{{{', '.join(present)}}};\n" + "".join(f"use {t};\n" for t in traits)
-    cases = [(f"upstream's prelude names ({len(present)}, and the traits {traits} in scope)", crate, None)]
+    # A trait imported `as _` has no name to import from the prelude: its path must exist, and
+    # the prelude must import it the same way.
+    ours = (ROOT / "src/prelude.rs").read_text()
+    cases = [(f"upstream's prelude names ({len(present)}), and the traits it imports `as _` ({traits})", crate, None)]
+    results.check("host: the prelude imports each trait upstream's imports `as _`",
+                  all(f"{t.rsplit('::', 1)[-1]}" in ours for t in traits), f"traits: {traits}")
     cases += [(f"`{n}` (PRELUDE_ABSENT: remove it there if it now exists)",
                f"#![no_std]\n#![allow(unused_imports)]\nuse kernel::prelude::{n};\n", "E0432")
               for n in PRELUDE_ABSENT if n in names]
