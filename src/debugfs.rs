@@ -54,7 +54,7 @@ use core::fmt;
 use core::marker::{PhantomData, PhantomPinned};
 use core::ops::Deref;
 use core::pin::Pin;
-use entry::{Entry, ScopedParent};
+use entry::Entry;
 use file_ops::{Binary, FileOps, ReadCallback, ReadWriteCallback, Text, WriteCallback};
 
 /// A directory of debugfs; removed once this handle and everything created in it are dropped.
@@ -257,8 +257,8 @@ impl Dir {
                 Some(parent) => Entry::dir(name, Some(parent.clone())),
                 None => Entry::empty(),
             };
-            let parent = if self.0.is_some() { entry.as_parent() } else { ScopedParent::none() };
-            init(data, &ScopedDir { parent, _lifetimes: PhantomData });
+            // No entry (no parent) gives no directory: nothing is created in it.
+            init(data, &ScopedDir { parent: entry.as_parent(), _lifetimes: PhantomData });
             entry
         })
     }

@@ -82,11 +82,6 @@ impl Drop for Entry {
 pub(crate) struct ScopedParent(*mut bindings::dentry);
 
 impl ScopedParent {
-    /// The parent of nothing: every entry in it fails to be created.
-    pub(crate) fn none() -> Self {
-        ScopedParent(ENOMEM.to_ptr())
-    }
-
     /// The dentry, an error pointer if the directory does not exist.
     pub(crate) fn dentry(self) -> *mut bindings::dentry {
         if self.0.is_null() {
