@@ -7,6 +7,7 @@
 #include <generated/utsrelease.h>
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/configfs.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/device.h>

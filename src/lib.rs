@@ -41,6 +41,8 @@ extern crate alloc as alloc_crate;
 pub mod alloc;
 pub mod bindings;
 pub mod build_assert;
+#[cfg(any(CONFIG_CONFIGFS_FS, CONFIG_CONFIGFS_FS_MODULE))]
+pub mod configfs;
 pub mod debugfs;
 pub mod device;
 pub mod error;

@@ -136,6 +136,17 @@ class Kernel:
         """Whether the kernel's headers have `relative` (e.g. `include/linux/x.h`)."""
         return any((tree / relative).exists() for tree in self.header_trees)
 
+    def configured(self, option):
+        """Whether `option` is built in or a module (`y` or `m`)."""
+        return self.config.get(option) in ("y", "m")
+
+    def own_module(self, name):
+        """The kernel's own module `name` (a .ko file scripts/kernel keeps decompressed)."""
+        status, out = run([str(SCRIPTS / "kernel"), self.name, name])
+        if status != 0:
+            raise RuntimeError(f"kernel {self.name}: fetching its module {name} failed:\n{tail(out)}")
+        return self.dir / "modules" / f"{name}.ko"
+
     def enabled(self, *options):
         """Whether any of the options is `y`."""
         return any(self.config.get(o) == "y" for o in options)

@@ -32,6 +32,7 @@ import sys
 import time
 
 import bench_smoke
+import configfs
 import debugfs
 import deferred
 import dkms
@@ -53,7 +54,7 @@ import codegen
 KERNELS = ["6.1", "6.1-rt", "6.12", "6.12-rt", "6.12-trixie", "7.2-trixie", "7.2", "7.2-rt", "7.3-rc", "6.1-debug",
            "6.1-arm64", "6.12-arm64", "7.2-arm64"]
 SUITES = [foundation, toolchains, safe_api, params, misc, mmap_pages, deferred, debugfs, kunit, doctests, kernel_rust,
-          upstream_samples, shipping, dkms, hardening, bench_smoke]
+          upstream_samples, configfs, shipping, dkms, hardening, bench_smoke]
 
 
 def hooks(name):

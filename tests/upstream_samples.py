@@ -6,14 +6,23 @@ what upstream says they do; every other one is tried too, and listed with what i
 import re
 import shutil
 
+import configfs
+
 from harness import ROOT, SCRIPTS, compile_checks, guest_program, message_text, run, tail
 
 # One cargo workspace for every sample, so `core`, `alloc` and `kernel` are built once per kernel.
 WORKSPACE = ROOT / "target/upstream-samples"
 # The samples this API covers: built, checked and loaded like the project's own modules, on every
-# kernel or (SUBSYSTEMS) where the kernel's headers have the subsystem the sample drives.
-COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main", "rust_driver_faux", "rust_debugfs_scoped"]
-SUBSYSTEMS = {"rust_driver_faux": "include/linux/device/faux.h"}
+# kernel or (SUBSYSTEMS) where the kernel has the subsystem the sample drives.
+COVERED = ["rust_minimal", "rust_misc_device", "rust_print_main", "rust_driver_faux", "rust_debugfs_scoped",
+           "rust_configfs"]
+# {sample: (the subsystem, whether a kernel has it)}: faux where the headers declare it (6.15, or
+# a backport); configfs where it is configured (the debug kernel has none).
+SUBSYSTEMS = {
+    "rust_driver_faux": ("faux bus (include/linux/device/faux.h)",
+                         lambda kernel: kernel.has_file("include/linux/device/faux.h")),
+    "rust_configfs": ("configfs (CONFIG_CONFIGFS_FS)", configfs.available),
+}
 MODULES = [str((WORKSPACE / s).relative_to(ROOT)) for s in COVERED if s not in SUBSYSTEMS]
 # The path rust_print_main's tracepoint takes, observable on every kernel: 6.1 and 6.12
 # cannot enable a module's event before it loads (`:mod:` in set_event), and the sample fires its
@@ -23,7 +32,7 @@ MODULES += ["tests/modules/trace_test"]
 
 def modules_for(kernel):
     """The covered samples whose subsystem this kernel has."""
-    return [str((WORKSPACE / s).relative_to(ROOT)) for s, h in SUBSYSTEMS.items() if kernel.has_file(h)]
+    return [str((WORKSPACE / s).relative_to(ROOT)) for s, (_, has) in SUBSYSTEMS.items() if has(kernel)]
 
 
 def samples():
@@ -172,7 +181,7 @@ def built(results, kernel, modules):
     covered = [m for m in modules.values() if m.path.parent == WORKSPACE.resolve()]
     building = len(covered) + len(unexpected)
     results.note(f"{kernel.name}: upstream samples unmodified: {building} of {len(COVERED) + len(others)}")
-    missing += [f"{s} (the kernel's headers have no {h})" for s, h in SUBSYSTEMS.items() if not kernel.has_file(h)]
+    missing += [f"{s} (the kernel has no {what})" for s, (what, has) in SUBSYSTEMS.items() if not has(kernel)]
     for entry in missing:
         results.note(f"{kernel.name}:   not yet: {entry}")
     results.check(f"{kernel.name}: an upstream sample outside the covered list builds only if listed there",
@@ -217,6 +226,9 @@ def guest_steps(guest, modules, kernel):
                                     "echo \"unloaded: $(ls /sys/bus/faux/devices | tr '\\n' ' ')\"")
     if "rust_debugfs_scoped" in modules:
         guest.step("upstream-debugfs-scoped", DEBUGFS_SCOPED)
+    if "rust_configfs" in modules:
+        configfs.mount(guest, kernel)
+        guest.step("upstream-configfs", CONFIGFS)
     if "rust_minimal" not in modules:
         return
     guest.step("upstream-minimal", "insmod /rust_minimal.ko && ls /sys/module/rust_minimal/parameters/test_parameter;"
@@ -249,6 +261,47 @@ DEBUGFS_SCOPED = "; ".join([
     "rmmod rust_debugfs_scoped 2>/dev/null; echo \"rmmod while open status $?\"; exec 4>&-",
     "rmmod rust_debugfs_scoped; echo \"rmmod status $?\"; [ -e $D ] || echo 'directory removed'",
 ])
+
+
+CONFIGFS_DIR = "/sys/kernel/config/rust_configfs"
+# What rust_configfs's code does: the subsystem has `message` (read-only, "Hello World") and
+# `bar` (read-write, what was last written); `mkdir` in it makes a group with `baz`, and in that
+# a group with `gc`, in which `mkdir` fails. Each show and store prints what it does.
+CONFIGFS = "; ".join([
+    "insmod /rust_configfs.ko; echo \"insmod status $?\"",
+    f"C={CONFIGFS_DIR}; echo \"subsystem: $(ls $C | tr '\\n' ' ')\"",
+    "echo \"modes: $(ls -l $C/message | cut -c1-10) $(ls -l $C/bar | cut -c1-10)\"",
+    "echo \"message: $(cat $C/message)\"; echo \"bar: $(wc -c < $C/bar) bytes\"",
+    "printf 'hello bar' > $C/bar; echo \"bar after write: $(cat $C/bar)\"",
+    "echo x 2>/dev/null > $C/message; echo \"message write status $?\"",
+    "mkdir $C/child; echo \"child: $(ls $C/child | tr '\\n' ' ')baz: $(cat $C/child/baz)\"",
+    "mkdir $C/child/grand; echo \"grand: $(ls $C/child/grand | tr '\\n' ' ')gc: $(cat $C/child/grand/gc)\"",
+    "mkdir $C/child/grand/deeper 2>/dev/null; echo \"mkdir in grand status $?\"",
+    # A group holds the module; a file left open holds its group after rmdir, reads failing.
+    "rmmod rust_configfs 2>/dev/null; echo \"rmmod with groups status $?\"",
+    "exec 3< $C/child/grand/gc; rmdir $C/child/grand $C/child; echo \"rmdir status $?\"",
+    "cat <&3 >/dev/null 2>&1; echo \"read after rmdir status $?\"; exec 3<&-",
+    "rmmod rust_configfs; echo \"rmmod status $?\"; [ -e $C ] || echo 'subsystem removed'",
+])
+
+
+def configfs_checks(results, kernel, guest):
+    """rust_configfs, as its code and comments say (see CONFIGFS)."""
+    out = guest.output("upstream-configfs")
+    expected = ["insmod status 0", "subsystem: bar message", "modes: -r--r--r-- -rw-r--r--",
+                "message: Hello World", "bar: 0 bytes", "bar after write: hello bar", "message write status 1",
+                "child: baz baz: Hello Baz", "grand: gc gc: Hello GC", "mkdir in grand status 1",
+                "rmmod with groups status 1", "rmdir status 0", "read after rmdir status 1", "rmmod status 0",
+                "subsystem removed"]
+    lines = [l.strip() for l in out.splitlines()]
+    results.check(f"{kernel.name}: upstream's rust_configfs, unmodified, shows and stores its attributes, makes "
+                  "its groups on mkdir (none in the grandchild), and holds the module while they exist",
+                  lines == expected, out)
+    texts = [message_text(l) for l in guest.dmesg("upstream-configfs").splitlines()]
+    said = [t.split(": ", 1)[1] for t in texts if t.startswith("rust_configfs: ")]
+    results.check(f"{kernel.name}: rust_configfs prints each show and store its code prints, in order",
+                  said == ["Rust configfs sample (init)", "Show message", "Show bar", "Store bar", "Show bar",
+                           "Show baz", "Show grand child"], "\n".join(texts))
 
 
 def debugfs_scoped_checks(results, kernel, guest):
@@ -295,8 +348,9 @@ def guest_checks(results, kernel, guest):
     print_checks(results, kernel, guest)
     trace_checks(results, kernel, guest)
     debugfs_scoped_checks(results, kernel, guest)
-    if kernel.has_file(SUBSYSTEMS["rust_driver_faux"]):
-        faux_checks(results, kernel, guest)
+    for sample, checks in [("rust_driver_faux", faux_checks), ("rust_configfs", configfs_checks)]:
+        if SUBSYSTEMS[sample][1](kernel):
+            checks(results, kernel, guest)
 
 
 def faux_checks(results, kernel, guest):
