@@ -46,8 +46,9 @@
 //! Unlike upstream's, the data must be `Sync` (attribute files of one directory are read and
 //! written concurrently) and a child group's also `Send` (it is dropped where its last reference
 //! goes); an attribute file without `store` is read-only (`0444`, upstream: `0660`); the list of
-//! attributes is built at compile time; and a subsystem whose registration fails is not
-//! unregistered.
+//! attributes is built at compile time; a subsystem whose registration fails is not
+//! unregistered; and dropping a subsystem waits for the groups made in it to be removed (configfs
+//! would otherwise leave them behind it), refusing new ones.
 
 mod attribute;
 mod group;

@@ -39,6 +39,13 @@ STEPS = "; ".join([
     "exec 3< $C/one/value; rmdir $C/one; echo \"rmdir status $?, counts: $(cat $C/counts)\"",
     "cat <&3 >/dev/null 2>&1; echo \"read after rmdir status $?\"",
     "echo 'configfs_test: closing' > /dev/kmsg; exec 3<&-",
+    # The second subsystem, dropped while a group made in it exists: the drop waits for its
+    # rmdir (the write blocks meanwhile), and mkdir in it fails.
+    "D=/sys/kernel/config/configfs_test_dynamic; mkdir $D/held; echo \"dynamic: $(cat $C/drop_dynamic)\"",
+    "(echo 1 > $C/drop_dynamic; echo \"drop status $?\") & sleep 1",
+    "mkdir $D/more 2>/dev/null; echo \"mkdir while dropping status $?\"",
+    "[ -d $D/held ] && echo 'held still there'; rmdir $D/held; wait",
+    "[ -e $D ] || echo 'dynamic subsystem removed'; echo \"dynamic: $(cat $C/drop_dynamic)\"",
     "rmmod configfs_test; echo \"rmmod status $?\"",
 ])
 
@@ -58,13 +65,21 @@ def guest_checks(results, kernel, guest):
                   "takes; make_group refuses; rmdir calls drop_item", lines == [
                       "insmod status 0", "counts: made=0 removed=0", "big read status 1", "refused mkdir status 1",
                       "value: 5", "bad store status 1, value: 5", "rmdir status 0, counts: made=1 removed=1",
-                      "read after rmdir status 1", "rmmod status 0"], out)
+                      "read after rmdir status 1", "dynamic: true", "mkdir while dropping status 1",
+                      "held still there", "drop status 0", "dynamic subsystem removed", "dynamic: false",
+                      "rmmod status 0"], out)
     texts = [message_text(l) for l in guest.dmesg("configfs-test").splitlines()]
     said = [t for t in texts if t.startswith("configfs_test: ")]
     results.check(f"{kernel.name}: rmdir drops a configfs group's data, after drop_item, though one of its "
                   "files is open (configfs holds no reference for it), with no warning from configfs", said == [
-                      "configfs_test: drop_item", "configfs_test: one dropped", "configfs_test: closing"]
+                      "configfs_test: drop_item", "configfs_test: one dropped", "configfs_test: closing",
+                      "configfs_test: dynamic subsystem dropped"]
                   and not any("WARNING" in t for t in texts), "\n".join(texts))
+    waiting = "rust_kernel: configfs: a subsystem is dropped while groups made in it exist: waiting for their rmdir"
+    results.check(f"{kernel.name}: a configfs subsystem dropped while a group made in it exists says so, refuses "
+                  "mkdir and waits for the rmdir before it goes",
+                  texts.count(waiting) == 1 and "mkdir while dropping status 1" in lines
+                  and lines.index("held still there") < lines.index("drop status 0"), "\n".join(texts))
 
 CRATE = """#![no_std]
 use kernel::configfs::{{self, configfs_attrs, AttributeOperations, Group, GroupOperations, Subsystem}};

@@ -3,9 +3,10 @@
 use super::ItemType;
 use crate::alloc::flags::GFP_KERNEL;
 use crate::bindings;
-use crate::error::{to_result, Error, Result};
+use crate::error::{code::ENODEV, to_result, Error, Result};
 use crate::init::InPlaceInit;
 use crate::str::{CStr, CString};
+use crate::sync::lock::{mutex::MutexBackend, Backend};
 use crate::sync::{Arc, ArcBorrow};
 use crate::types::Opaque;
 use crate::vtable;
@@ -13,6 +14,7 @@ use core::ffi::c_char;
 use core::marker::PhantomData;
 use core::pin::Pin;
 use core::ptr::addr_of_mut;
+use core::sync::atomic::{AtomicBool, Ordering};
 use pinned_init::{pin_data, pinned_drop, PinInit};
 
 /// A configfs subsystem: a directory under `/sys/kernel/config`, registered while this lives,
@@ -20,15 +22,22 @@ use pinned_init::{pin_data, pinned_drop, PinInit};
 ///
 /// A field of the module's own type, initialised in place by [`Subsystem::new`].
 ///
+/// Dropping it waits for user space to remove the groups made in it (`rmdir`), with a warning in
+/// the kernel log, as configfs cannot remove them itself; at module unload there are none (each
+/// group holds the module). Not to be dropped from its own callbacks, which it would wait for.
+///
 /// # Invariants
 ///
 /// `subsystem` is registered with configfs, its group set up with an [`ItemType`] of
-/// `Subsystem<Data>` and `Data`; `data` is initialised before it is registered.
+/// `Subsystem<Data>` and `Data`; `data` is initialised before it is registered. Once `dying` is
+/// set no group is made in it.
 #[pin_data(PinnedDrop)]
 pub struct Subsystem<Data> {
     // Initialised before `subsystem` (see `new`): configfs may call in as soon as it registers.
     #[pin]
     data: Data,
+    // Set when the subsystem is dropped: `mkdir` in it fails from then on.
+    dying: AtomicBool,
     #[pin]
     subsystem: Opaque<bindings::configfs_subsystem>,
 }
@@ -64,29 +73,61 @@ impl<Data> Subsystem<Data> {
             };
             // SAFETY: the mutex will not move; its name and lock class are static.
             unsafe {
-                bindings::__mutex_init(
+                MutexBackend::init(
                     addr_of_mut!((*subsystem).su_mutex),
-                    crate::optional_name!().as_ptr(),
-                    crate::static_lock_class!().as_ptr(),
+                    crate::optional_name!(),
+                    crate::static_lock_class!(),
                 )
             };
-            // SAFETY: set up above. On failure nothing stays registered, and the field counts as
-            // uninitialised: `PinnedDrop` (the unregistering) does not run.
-            to_result(unsafe { bindings::configfs_register_subsystem(subsystem) })
+            // SAFETY: set up above.
+            let registered = to_result(unsafe { bindings::configfs_register_subsystem(subsystem) });
+            if registered.is_err() {
+                // SAFETY: the reference the initialisation took, and the only one: the field
+                // counts as uninitialised, and `PinnedDrop` (the unregistering) does not run.
+                unsafe { bindings::config_item_put(addr_of_mut!((*subsystem).su_group.cg_item)) };
+            }
+            registered
         };
         // SAFETY: `register` initialises the field in place, or fails having left nothing to undo.
         let subsystem = unsafe { pinned_init::pin_init_from_closure(register) };
-        crate::try_pin_init!(Self { data <- data, subsystem <- subsystem })
+        crate::try_pin_init!(Self { data <- data, dying: AtomicBool::new(false), subsystem <- subsystem })
+    }
+
+    /// Whether groups made in the subsystem exist.
+    fn has_groups(&self) -> bool {
+        let subsystem = self.subsystem.get();
+        // SAFETY: the subsystem is initialised (type invariant); its mutex orders the changes
+        // of its group's children (configfs links and unlinks them under it).
+        unsafe { MutexBackend::lock(addr_of_mut!((*subsystem).su_mutex)) };
+        // SAFETY: as above; an empty list points to itself.
+        let children = unsafe { addr_of_mut!((*subsystem).su_group.cg_children) };
+        // SAFETY: as above.
+        let empty = unsafe { (*children).next } == children;
+        // SAFETY: taken above.
+        unsafe { MutexBackend::unlock(addr_of_mut!((*subsystem).su_mutex), &()) };
+        !empty
     }
 }
 
 #[pinned_drop]
 impl<Data> PinnedDrop for Subsystem<Data> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: registered (type invariant). configfs refuses to let the module go while a
-        // child group exists (each holds the module of its item type), and waits for the
-        // attribute operations in progress; none start afterwards.
+        // `make_group` reads it under the subsystem's mutex, as `has_groups` does.
+        self.dying.store(true, Ordering::Relaxed);
+        let mut waited = false;
+        while self.has_groups() {
+            if !waited {
+                crate::pr_warn!("configfs: a subsystem is dropped while groups made in it exist: waiting for their rmdir\n");
+                waited = true;
+            }
+            crate::time::msleep(100);
+        }
+        // SAFETY: registered (type invariant), and no group made in it exists, nor will (`dying`).
+        // configfs waits for the attribute operations in progress; none start afterwards.
         unsafe { bindings::configfs_unregister_subsystem(self.subsystem.get()) };
+        // SAFETY: the reference the initialisation took, unused from now on (configfs dropped
+        // its own): frees the group's name if it was too long for the group itself.
+        unsafe { bindings::config_item_put(addr_of_mut!((*self.subsystem.get()).su_group.cg_item)) };
     }
 }
 
@@ -124,10 +165,10 @@ impl<Data> Group<Data> {
             unsafe { bindings::config_group_init_type_name(group, name.as_ptr(), item_type.as_raw()) };
             Ok::<(), Error>(())
         };
-        // SAFETY: `group` initialises the field in place; it holds nothing to undo until it is
-        // linked into configfs, after `make_group`.
+        // SAFETY: `group` initialises the field in place; nothing after it fails.
         let group = unsafe { pinned_init::pin_init_from_closure(group) };
-        crate::try_pin_init!(Self { group <- group, data <- data })
+        // The data first: once the group is set up (its name perhaps allocated), nothing fails.
+        crate::try_pin_init!(Self { data <- data, group <- group })
     }
 }
 
@@ -178,6 +219,19 @@ unsafe impl<Data> HasGroup<Data> for Group<Data> {
     }
 }
 
+/// Whether `group` is a subsystem's own (whose `cg_subsys` points to the subsystem around it once
+/// registered), not a group made in one.
+///
+/// # Safety
+///
+/// `group` is a live group that configfs holds.
+unsafe fn is_subsystem(group: *mut bindings::config_group) -> bool {
+    // SAFETY: `group` is a live group (the caller's guarantee).
+    let subsystem = unsafe { (*group).cg_subsys };
+    // SAFETY: a non-null `cg_subsys` is the registered subsystem the group belongs to.
+    !subsystem.is_null() && core::ptr::eq(unsafe { &raw mut (*subsystem).su_group }, group)
+}
+
 /// The data of the directory `group` is: a [`Subsystem`]'s if it is a subsystem's own group
 /// (whose `cg_subsys` points to the subsystem around it once registered), else a [`Group`]'s.
 ///
@@ -186,11 +240,8 @@ unsafe impl<Data> HasGroup<Data> for Group<Data> {
 /// `group` is the group of a registered `Subsystem<Data>` or of a `Group<Data>` that configfs
 /// holds, and stays so for `'a`.
 pub(super) unsafe fn group_data<'a, Data>(group: *mut bindings::config_group) -> &'a Data {
-    // SAFETY: `group` is a live group (the caller's guarantee).
-    let subsystem = unsafe { (*group).cg_subsys };
-    // SAFETY: a non-null `cg_subsys` is the registered subsystem the group belongs to.
-    let is_root = !subsystem.is_null() && core::ptr::eq(unsafe { &raw mut (*subsystem).su_group }, group);
-    if is_root {
+    // SAFETY: the caller's guarantee.
+    if unsafe { is_subsystem(group) } {
         // SAFETY: the group of a registered `Subsystem<Data>` (the caller's guarantee, and it
         // is a subsystem's own).
         unsafe { &(*Subsystem::<Data>::container_of(group)).data }
@@ -240,6 +291,17 @@ where
         parent: *mut bindings::config_group,
         name: *const c_char,
     ) -> *mut bindings::config_group {
+        // SAFETY: the caller's guarantees; configfs holds the parent during the call.
+        let in_subsystem = unsafe { is_subsystem(parent) };
+        if in_subsystem {
+            // SAFETY: the group of a registered `Subsystem<Parent>` (the caller's guarantee, and it
+            // is a subsystem's own).
+            let dying = unsafe { &*core::ptr::addr_of!((*Subsystem::<Parent>::container_of(parent)).dying) };
+            // configfs calls under the subsystem's mutex, which orders `dying` (see its drop).
+            if dying.load(Ordering::Relaxed) {
+                return ENODEV.to_ptr();
+            }
+        }
         // SAFETY: the caller's guarantees; configfs holds the parent during the call.
         let data = unsafe { group_data::<Parent>(parent) };
         // SAFETY: `name` is NUL-terminated and lives through the call.
