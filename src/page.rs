@@ -12,6 +12,8 @@
 
 use crate::bindings;
 use crate::error::{code::EINVAL, Error, Result};
+use crate::uaccess::UserSliceReader;
+use core::mem::MaybeUninit;
 
 /// log2 of [`PAGE_SIZE`].
 pub const PAGE_SHIFT: usize = bindings::PAGE_SHIFT as usize;
@@ -127,6 +129,26 @@ impl Page {
         // SAFETY: `dst` points to `len` bytes of the page, not accessed by others (the caller's
         // contract).
         self.with_bytes(offset, len, |dst| unsafe { core::ptr::write_bytes(dst, 0, len) })
+    }
+
+    /// Copies `len` bytes from `reader` to the page from `offset`: `EINVAL` past the page's end,
+    /// `EFAULT` where user memory cannot be read (the page may then hold part of it).
+    ///
+    /// # Safety
+    ///
+    /// No one reads or writes those bytes of the page meanwhile (user memory may change as it is
+    /// read: it is read once).
+    pub unsafe fn copy_from_user_slice_raw(
+        &self,
+        reader: &mut UserSliceReader,
+        offset: usize,
+        len: usize,
+    ) -> Result {
+        self.with_bytes(offset, len, |dst| {
+            // SAFETY: `dst` points to `len` bytes of the page, which no one else accesses (the
+            // caller's contract); `MaybeUninit<u8>` is laid out as `u8`.
+            reader.read_raw(unsafe { core::slice::from_raw_parts_mut(dst.cast::<MaybeUninit<u8>>(), len) })
+        })?
     }
 }
 

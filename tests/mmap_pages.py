@@ -1,5 +1,6 @@
 """kernel::mm::virt and kernel::page through a misc device's `mmap`: the test module mmap_test
-maps a page per open file, and tests/guest/mmap_test.c checks what a process sees."""
+maps a page per open file (and writes it from user memory on an ioctl), and
+tests/guest/mmap_test.c checks what a process sees."""
 
 from harness import compile_checks, guest_program
 
@@ -18,10 +19,13 @@ def guest_checks(results, kernel, guest):
     lines = [l.strip() for l in out.splitlines()]
     expected = ["mapped: rust_mmap_test page of open 1", "rest zero: yes",
                 "writable mapping: Invalid argument", "two pages: Invalid argument",
-                "mprotect writable: Permission denied", "after close: rust_mmap_test page of open 1",
+                "mprotect writable: Permission denied", "ioctl write: done", "seen at 64: written from user space",
+                "across the end: Invalid argument", "unreadable source: Bad address",
+                "after close: rust_mmap_test page of open 1",
                 "second file: rust_mmap_test page of open 2", "program status 0", "rmmod status 0"]
     results.check(f"{kernel.name}: a misc device's mmap maps its page read-only into the process, refuses write "
-                  "access and a wrong size, and the page outlives its file while mapped",
+                  "access and a wrong size, and the page outlives its file while mapped; Page::"
+                  "copy_from_user_slice_raw writes it from user memory within its bounds",
                   lines == expected, out)
 
 

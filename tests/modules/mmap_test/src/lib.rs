@@ -2,16 +2,21 @@
 //! own, filled with a line naming the file's number, which `mmap` maps read-only (a mapping that
 //! asks for write access, or for more than one page, is refused; one that is read-only cannot be
 //! made writable). The page outlives the file while mapped: the mapping holds a reference.
+//! An ioctl copies 32 bytes from user memory into the page (`Page::copy_from_user_slice_raw`) at
+//! an offset in it (`WRITE_AT`) or across its end (`WRITE_ACROSS_END`, refused).
 
 #![no_std]
 
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::fs::File;
+use kernel::ioctl::{_IOC_SIZE, _IOW};
 use kernel::miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration};
 use kernel::mm::virt::VmaNew;
 use kernel::page::{Page, PAGE_SIZE};
 use kernel::prelude::*;
 use kernel::str::CString;
+use kernel::sync::Mutex;
+use kernel::uaccess::{UserPtr, UserSlice};
 
 module! {
     type: MmapTest,
@@ -22,8 +27,17 @@ module! {
 
 static OPENS: AtomicU32 = AtomicU32::new(0);
 
+/// Copies 32 bytes from the argument to the page from offset 64.
+const WRITE_AT: u32 = _IOW::<[u8; 32]>(b'm' as u32, 1);
+/// Copies 32 bytes from the argument to the page from 16 bytes before its end.
+const WRITE_ACROSS_END: u32 = _IOW::<[u8; 32]>(b'm' as u32, 2);
+
+#[pin_data]
 struct OpenFile {
     page: Page,
+    /// Held while the ioctl writes the page, so that two ioctls do not write it at once.
+    #[pin]
+    writing: Mutex<()>,
 }
 
 #[vtable]
@@ -37,7 +51,21 @@ impl MiscDevice for OpenFile {
         let bytes = line.to_bytes();
         // SAFETY: `bytes` is valid for reads of its length; no one else has the page yet.
         unsafe { page.write_raw(bytes.as_ptr(), 0, bytes.len())? };
-        Ok(KBox::pin(OpenFile { page }, GFP_KERNEL)?)
+        KBox::pin_init(try_pin_init!(OpenFile { page, writing <- new_mutex!(()) }), GFP_KERNEL)
+    }
+
+    fn ioctl(this: Pin<&Self>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        let offset = match cmd {
+            WRITE_AT => 64,
+            WRITE_ACROSS_END => PAGE_SIZE - 16,
+            _ => return Err(ENOTTY),
+        };
+        let mut reader = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd)).reader();
+        let _writing = this.writing.lock();
+        // SAFETY: the kernel accesses the page only here, under `writing`, and in `open`, before
+        // anyone else has it; user space reads it through its mapping as it reads any user memory.
+        unsafe { this.page.copy_from_user_slice_raw(&mut reader, offset, _IOC_SIZE(cmd))? };
+        Ok(0)
     }
 
     fn mmap(this: Pin<&Self>, _file: &File, vma: &VmaNew) -> Result {
