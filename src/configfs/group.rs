@@ -356,7 +356,8 @@ impl<Data: Send + Sync> ItemOperationsTable<Group<Data>> {
 }
 
 impl<Data> ItemOperationsTable<Subsystem<Data>> {
-    // A subsystem's group is never released: the subsystem is dropped once unregistered.
+    // No release: a subsystem's memory is its owner's, which drops it after unregistering (its last
+    // reference goes then, freeing only the name).
     pub(super) const TABLE: bindings::configfs_item_operations =
         // SAFETY: as for the group operations.
         unsafe { core::mem::zeroed() };
