@@ -157,16 +157,12 @@ impl<Data> Group<Data> {
         item_type: &'static ItemType<Group<Data>, Data>,
         data: impl PinInit<Data, Error>,
     ) -> impl PinInit<Self, Error> {
-        let group = move |slot: *mut Opaque<bindings::config_group>| {
-            let group = Opaque::raw_get(slot);
-            // SAFETY: `slot` is valid for writes and will not move; zeroed as C expects.
+        let group = Opaque::ffi_init(move |group: *mut bindings::config_group| {
+            // SAFETY: `group` is valid for writes and will not move; zeroed as C expects.
             unsafe { group.write(core::mem::zeroed()) };
             // SAFETY: the group is zeroed; configfs copies `name`; `item_type` is static.
             unsafe { bindings::config_group_init_type_name(group, name.as_ptr(), item_type.as_raw()) };
-            Ok::<(), Error>(())
-        };
-        // SAFETY: `group` initialises the field in place; nothing after it fails.
-        let group = unsafe { pinned_init::pin_init_from_closure(group) };
+        });
         // The data first: once the group is set up (its name perhaps allocated), nothing fails.
         crate::try_pin_init!(Self { data <- data, group <- group })
     }
